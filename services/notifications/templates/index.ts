@@ -1,0 +1,15 @@
+/** Every template by id. Ids read `<category>.<what>`, the same as the notification types. */
+import { otpTemplates } from "./otp";
+import { securityTemplates } from "./security";
+import { socialTemplates } from "./social";
+import type { Template } from "./types";
+
+export const TEMPLATES = { ...otpTemplates, ...securityTemplates, ...socialTemplates } satisfies Record<string, Template>;
+
+export type TemplateId = keyof typeof TEMPLATES;
+
+export function template(id: TemplateId): Template {
+	return TEMPLATES[id];
+}
+
+export type { Template, TemplateTexts } from "./types";
