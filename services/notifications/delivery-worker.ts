@@ -7,7 +7,8 @@
  */
 import { PollingLoop } from "../../lib/polling-loop";
 import type { NotificationsConfig } from "./config";
-import { dispatch, type Senders } from "./dispatch";
+import { dispatch, type DispatchOutcome, type Senders } from "./dispatch";
+import type { Delivery } from "./store/deliveries";
 import { claimDue, purgeFinal } from "./store/deliveries";
 import type { Db } from "./store/sql";
 
@@ -23,7 +24,9 @@ export class DeliveryWorker extends PollingLoop {
 		private readonly db: () => Db,
 		private readonly cfg: NotificationsConfig,
 		private readonly senders: Senders,
-		private readonly log: Logger
+		private readonly log: Logger,
+		/** Told what became of every attempt (business metrics). */
+		private readonly onOutcome: (d: Delivery, outcome: DispatchOutcome) => void = () => undefined
 	) {
 		super(cfg.worker.pollMs);
 	}
@@ -33,7 +36,7 @@ export class DeliveryWorker extends PollingLoop {
 		const { claimed, more } = await claimDue(this.db(), this.cfg.worker.concurrency, this.cfg.worker.leaseMs);
 		await Promise.all(
 			claimed.map(d =>
-				dispatch(this.db(), this.cfg, this.senders, d, this.log).catch(err => {
+				dispatch(this.db(), this.cfg, this.senders, d, this.log).then(outcome => this.onOutcome(d, outcome), err => {
 					// Left claimed: the lease runs out and the delivery is tried again.
 					this.log.error(`Delivery ${d.id} (${d.channel}) could not be recorded:`, (err as Error).message);
 				})

@@ -22,7 +22,10 @@ type Logger = { warn(...a: unknown[]): void; info(...a: unknown[]): void };
 
 const HOUR_MS = 3600_000;
 
-export async function dispatch(db: Db, cfg: NotificationsConfig, senders: Senders, d: Delivery, log: Logger): Promise<SendOutcome["kind"] | "postponed"> {
+/** What became of one attempt (counted per channel in nexgate_notifications_deliveries_total). */
+export type DispatchOutcome = SendOutcome["kind"] | "postponed" | "dead";
+
+export async function dispatch(db: Db, cfg: NotificationsConfig, senders: Senders, d: Delivery, log: Logger): Promise<DispatchOutcome> {
 	const now = new Date();
 	if (d.expiresAt && d.expiresAt <= now) {
 		await markFailed(db, d.id, "expired before it could be sent");
@@ -67,6 +70,7 @@ export async function dispatch(db: Db, cfg: NotificationsConfig, senders: Sender
 		if (decision.dead) {
 			await markDead(db, d.id, outcome.error, outcome.provider);
 			log.warn(`Delivery ${d.id} (${d.channel}) is dead after ${d.attempts} attempts: ${outcome.error}`);
+			return "dead";
 		} else {
 			await scheduleRetry(db, d.id, decision.delayMs, outcome.error, outcome.provider);
 		}

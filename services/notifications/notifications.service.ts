@@ -17,6 +17,7 @@ import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import type { Sequelize } from "sequelize";
 import "../api/action-options";
 import type { GatewayUser } from "../api/action-options";
+import { countBusiness } from "../../lib/observability/business-metrics";
 import { platformConfig } from "../../lib/config";
 import { badRequest, ErrorType, notFound, unauthorized } from "../../lib/errors";
 import type { WithChannels } from "../../lib/events/channels";
@@ -271,6 +272,7 @@ const NotificationsService: WithChannels<ServiceSchema<ServiceSettingSchema, Met
 			});
 			if (!result.processed || !result.result) return;
 			if (result.result.queued) this.worker.kick();
+			for (const n of result.result.inApp) countBusiness(this.broker, "nexgate_notifications_created_total", { type: n.type });
 			this.announce(result.result.inApp);
 		},
 
@@ -291,7 +293,9 @@ const NotificationsService: WithChannels<ServiceSchema<ServiceSettingSchema, Met
 		this.email = emailSender(this.cfg, endpoints);
 		const senders = { sms: smsSender(this.cfg, endpoints), email: this.email, push: fcmSender(this.cfg, endpoints) };
 		// The pool is bound when the DbMixin adapter connects (before started()): read it at each pass.
-		this.worker = new DeliveryWorker(() => this.db(), this.cfg, senders, this.logger);
+		this.worker = new DeliveryWorker(() => this.db(), this.cfg, senders, this.logger, (d, outcome) =>
+			countBusiness(this.broker, "nexgate_notifications_deliveries_total", { channel: d.channel, outcome })
+		);
 	},
 
 	started(this: This) {

@@ -122,6 +122,14 @@ export class Stack {
 		return Object.fromEntries([...this.children.values()].map(c => [c.name, c.healthPort]));
 	}
 
+	/** The health (and metrics) port of the node that runs this service. */
+	healthPortOf(service: string): number {
+		if (this.single) return this.single.healthPort;
+		const child = this.children.get(this.groupOf(service));
+		if (!child) throw new Error(`the node running ${service} is down`);
+		return child.healthPort;
+	}
+
 	/** Takes down whatever runs this service: its node (split) or the service itself (single). */
 	async takeDown(service: string): Promise<void> {
 		if (this.single) {
