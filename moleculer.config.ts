@@ -52,7 +52,8 @@ export function brokerOptions(cfg: ResolvedConfig): BrokerOptions & { nexgate: R
 		bulkhead: { enabled: false },
 		validator: true,
 		errorHandler: undefined,
-		metrics: { enabled: cfg.metricsEnabled, reporter: cfg.metricsEnabled ? [new NodePrometheusReporter() as never] : [] },
+		// Process and OS gauges too (moleculer skips them when NODE_ENV=test): the dashboard charts memory and CPU per node.
+		metrics: { enabled: cfg.metricsEnabled, collectProcessMetrics: true, reporter: cfg.metricsEnabled ? [new NodePrometheusReporter() as never] : [] },
 		tracing: {
 			enabled: cfg.tracingExporter !== "none",
 			exporter:
