@@ -42,6 +42,20 @@ export function replCommands(node: Pick<NodeHandle, "config">): ReplCommand[] {
 			}
 		},
 		{
+			command: "suspend-user <userId> <adminId> [reason...]",
+			description: "Suspend an account in the name of an administrator (its sessions end at once)",
+			async action(broker, args) {
+				await setAccountStatus(broker as ServiceBroker, "suspend", args);
+			}
+		},
+		{
+			command: "reinstate-user <userId> <adminId>",
+			description: "Lift a suspension in the name of an administrator",
+			async action(broker, args) {
+				await setAccountStatus(broker as ServiceBroker, "reinstate", args);
+			}
+		},
+		{
 			command: "notifications-dead",
 			description: "List notification deliveries (SMS, email, push) whose retries ran out",
 			options: [{ option: "-l, --limit <n>", description: "how many (default 50)" }],
@@ -62,4 +76,15 @@ export function replCommands(node: Pick<NodeHandle, "config">): ReplCommand[] {
 			}
 		}
 	];
+}
+
+async function setAccountStatus(broker: ServiceBroker, action: "suspend" | "reinstate", args: Record<string, unknown>): Promise<void> {
+	const reason = Array.isArray(args.reason) ? args.reason.join(" ") : undefined;
+	const account = await broker.call<{ id: string; status: string }, object>("auth.operatorSetStatus", {
+		userId: String(args.userId),
+		by: String(args.adminId),
+		action,
+		...(reason ? { reason } : {})
+	});
+	console.log(`Account ${account.id} is ${account.status}.`);
 }

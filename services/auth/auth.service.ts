@@ -23,7 +23,7 @@ import { DbMixin, type DbVars } from "../../mixins/db.mixin";
 import { DurableEventsMixin, type DurableEventsMethods } from "../../mixins/durable-events.mixin";
 import { loadAuthConfig } from "./config";
 import { accountView, deleteAccount, myAccount, updateSettings } from "./flows/account";
-import { reinstate, suspend } from "./flows/admin";
+import { assertAdministrator, reinstate, suspend } from "./flows/admin";
 import { login, resendCode, verifyCode } from "./flows/login";
 import { logout, listSessions, revokeOtherSessions, revokeSession } from "./flows/my-sessions";
 import { finishOAuth, startOAuth } from "./flows/oauth";
@@ -330,6 +330,17 @@ const AuthService: ServiceSchema<ServiceSettingSchema, DurableEventsMethods, Loc
 			params: { id: "uuid" },
 			handler(ctx: Ctx<{ id: string }>) {
 				return reinstate(this.rt, caller(ctx).userId, ctx.params.id);
+			}
+		},
+
+		/** Operators' REPL (suspend-user / reinstate-user): as the REST routes, in the name of an administrator. */
+		operatorSetStatus: {
+			visibility: "public",
+			params: { userId: "uuid", by: "uuid", action: { type: "enum", values: ["suspend", "reinstate"] }, reason: { type: "string", max: 500, optional: true } },
+			async handler(ctx: Ctx<{ userId: string; by: string; action: "suspend" | "reinstate"; reason?: string }>) {
+				const { userId, by, action, reason } = ctx.params;
+				await assertAdministrator(by);
+				return action === "suspend" ? suspend(this.rt, by, userId, reason ?? null) : reinstate(this.rt, by, userId);
 			}
 		},
 

@@ -32,5 +32,6 @@ export const AuthError = {
 		conflict("An account uses this email but has not verified it: sign in to it and verify the email first", "EMAIL_NOT_LINKABLE"),
 	recentSignInRequired: () => forbidden("Sign in again (within 15 minutes) to delete this account", "RECENT_SIGN_IN_REQUIRED"),
 	cannotChangeSelf: () => conflict("Administrators cannot suspend themselves", "CANNOT_SUSPEND_SELF"),
+	notAnAdministrator: () => forbidden("Operator commands act in the name of an active administrator account", "NOT_AN_ADMINISTRATOR"),
 	invalidStatus: (status: string) => conflict(`The account is ${status}`, "INVALID_ACCOUNT_STATUS", { status })
 };

@@ -35,3 +35,12 @@ export async function reinstate(rt: AuthRuntime, adminId: string, userId: string
 	});
 	return accountView(account);
 }
+
+/**
+ * The REPL acts in the name of an administrator account (operators have one,
+ * npm run create-admin), so every suspension names a person in the audit trail.
+ */
+export async function assertAdministrator(adminId: string): Promise<void> {
+	const admin = await Account.findByPk(adminId);
+	if (!admin || admin.status !== "active" || !admin.roles.includes("admin")) throw AuthError.notAnAdministrator();
+}
