@@ -10,6 +10,7 @@
 import { Op, UniqueConstraintError, type Transaction } from "sequelize";
 import { badRequest } from "../../../lib/errors";
 import { inTransaction } from "../../../lib/db/transaction";
+import type { Language } from "../../../lib/events/catalogue";
 import { newId } from "../../../lib/ids";
 import { AuthError } from "../errors";
 import { Account } from "../models";
@@ -68,47 +69,68 @@ export async function register(rt: AuthRuntime, input: RegisterInput, client: Cl
 	await checkOtpSendLimits(rt, destination, "verify", client.ip);
 	const passwordHash = await hashPassword(input.password);
 
-	try {
-		return await inTransaction(rt.sequelize, async t => {
-			const clash = await Account.findAll({
-				where: { [Op.or]: [...(phone ? [{ phone }] : []), ...(email ? [{ email }] : [])] },
-				lock: t.LOCK.UPDATE,
-				transaction: t
-			});
-			if (clash.some(a => a.status !== "pending")) throw AuthError.accountExists();
-			for (const stale of clash) {
-				// Its auth.user.registered went out: tell the other domains it is gone.
-				await stale.destroy({ transaction: t });
-				await rt.raiseEvent(t, "auth.user.deleted", { userId: stale.id }, null);
-			}
-
-			const account = await Account.create(
-				{
-					id: newId(),
-					username: await pickUsername(t, username, displayName),
-					displayName,
-					phone,
-					email,
-					passwordHash,
-					passwordChangedAt: new Date(),
-					language,
-					roles: ["user"],
-					status: "pending"
-				},
-				{ transaction: t }
-			);
-			await rt.raiseEvent(
-				t,
-				"auth.user.registered",
-				{ userId: account.id, username: account.username, displayName, phone, email, language },
-				account.id
-			);
-			const verification = await issueOtp(rt, t, { accountId: account.id, destination, purpose: "verify", language });
-			return { userId: account.id, verification };
-		});
-	} catch (err) {
-		// Two registrations racing for the same phone, email or username.
-		if (err instanceof UniqueConstraintError) throw /username/.test(JSON.stringify(err.fields)) ? AuthError.usernameTaken() : AuthError.accountExists();
-		throw err;
+	// A derived username can be taken by a registration committing at the same moment (two people called
+	// "Asha Juma"): the unique index refuses the second, which then tries again with a suffixed name.
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await createPending(rt, { phone, email, username, displayName, passwordHash, language, destination });
+		} catch (err) {
+			const usernameClash = err instanceof UniqueConstraintError && /username/.test(JSON.stringify(err.fields));
+			if (usernameClash && username === undefined && attempt < 3) continue;
+			// Two registrations racing for the same phone, email or requested username.
+			if (err instanceof UniqueConstraintError) throw usernameClash ? AuthError.usernameTaken() : AuthError.accountExists();
+			throw err;
+		}
 	}
+}
+
+interface PendingAccount {
+	phone: string | null;
+	email: string | null;
+	username: string | undefined;
+	displayName: string;
+	passwordHash: string;
+	language: Language;
+	destination: Identifier;
+}
+
+async function createPending(rt: AuthRuntime, input: PendingAccount): Promise<{ userId: string; verification: Verification }> {
+	const { phone, email, username, displayName, passwordHash, language, destination } = input;
+	return inTransaction(rt.sequelize, async t => {
+		const clash = await Account.findAll({
+			where: { [Op.or]: [...(phone ? [{ phone }] : []), ...(email ? [{ email }] : [])] },
+			lock: t.LOCK.UPDATE,
+			transaction: t
+		});
+		if (clash.some(a => a.status !== "pending")) throw AuthError.accountExists();
+		for (const stale of clash) {
+			// Its auth.user.registered went out: tell the other domains it is gone.
+			await stale.destroy({ transaction: t });
+			await rt.raiseEvent(t, "auth.user.deleted", { userId: stale.id }, null);
+		}
+
+		const account = await Account.create(
+			{
+				id: newId(),
+				username: await pickUsername(t, username, displayName),
+				displayName,
+				phone,
+				email,
+				passwordHash,
+				passwordChangedAt: new Date(),
+				language,
+				roles: ["user"],
+				status: "pending"
+			},
+			{ transaction: t }
+		);
+		await rt.raiseEvent(
+			t,
+			"auth.user.registered",
+			{ userId: account.id, username: account.username, displayName, phone, email, language },
+			account.id
+		);
+		const verification = await issueOtp(rt, t, { accountId: account.id, destination, purpose: "verify", language });
+		return { userId: account.id, verification };
+	});
 }

@@ -48,6 +48,18 @@ describe("auth: registration and verification", function () {
 		expect(row.code_hash).to.not.include(otp.code);
 	});
 
+	it("gives parallel registrations with the same display name distinct usernames (no 409)", async () => {
+		const name = `Zawadi ${Math.random().toString(36).replace(/[^a-z]/g, "").slice(0, 8)}`;
+		const from = client(stack.apiUrl); // its own address: the other tests' per-address budgets stay untouched
+		const results = await Promise.all(Array.from({ length: 6 }, () => register({ phone: uniquePhone(), displayName: name }, undefined, from)));
+		expect(results.map(r => r.status), results.map(r => r.text).join("\n")).to.deep.equal(Array(6).fill(201));
+		const rows = await coreQuery<{ username: string }>("SELECT username FROM auth.accounts WHERE id = ANY($1::uuid[])", [results.map(r => r.json.userId)]);
+		const base = name.toLowerCase().replace(" ", "_");
+		expect(new Set(rows.map(r => r.username)).size).to.equal(6);
+		expect(rows.filter(r => r.username === base)).to.have.length(1);
+		for (const r of rows) expect(r.username).to.match(new RegExp(`^${base}(_\\d+)?$`));
+	});
+
 	it("verifies with the code: 200 TokenPair, account active, the code cannot be used twice", async () => {
 		const phone = uniquePhone();
 		const username = `neema_${Date.now() % 1e6}`;
@@ -134,7 +146,7 @@ describe("auth: registration and verification", function () {
 	it("resends a code to another destination at once, but not twice to the same one within the cooldown", async () => {
 		const phone = uniquePhone();
 		const email = uniqueEmail();
-		await register({ phone, email });
+		expect((await register({ phone, email })).status).to.equal(201);
 		const cooldown = await api("/auth/otp", { method: "POST", body: { identifier: phone, purpose: "verify" } });
 		expect(cooldown.status).to.equal(429);
 		expect(Number(cooldown.headers["retry-after"])).to.be.within(1, 60);
