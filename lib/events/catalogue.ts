@@ -18,6 +18,30 @@ export type Language = "en" | "sw";
 export type OtpPurpose = "verify" | "login" | "reset";
 export type ContactChannel = "sms" | "email";
 
+/** Payment purposes: the order (commerce) or booking (events) a payment is for. */
+export interface PaymentPurpose {
+	type: "order" | "booking";
+	id: string;
+}
+export interface PaymentIntentEvent {
+	intentId: string;
+	payerId: string;
+	payeeId: string | null;
+	purpose: PaymentPurpose;
+	amount: number;
+	currency: string;
+	provider: string;
+	providerReference: string | null;
+}
+export interface PaymentPayoutEvent {
+	payoutId: string;
+	userId: string;
+	amount: number;
+	currency: string;
+	provider: string;
+	reason: "withdrawal" | "refund";
+}
+
 /** Payload type per event name. Test fixtures extend it by declaration merging. */
 export interface EventDataMap {
 	"auth.user.registered": { userId: string; username: string; displayName: string; phone: string | null; email: string | null; language: Language };
@@ -51,6 +75,80 @@ export interface EventDataMap {
 	"auth.user.suspended": { userId: string; reason: string | null; by: string };
 	"auth.user.reinstated": { userId: string; by: string };
 	"auth.user.deleted": { userId: string };
+	// payments (docs/payments.md). Amounts are integer minor units of `currency`.
+	"payments.intent.succeeded": PaymentIntentEvent & { receipt: string | null; credited: "escrow" | "wallet" };
+	"payments.intent.failed": PaymentIntentEvent & { status: "failed" | "cancelled"; code: string; reason: string | null };
+	"payments.intent.expired": PaymentIntentEvent;
+	"payments.escrow.released": {
+		escrowId: string;
+		purpose: PaymentPurpose;
+		payerId: string;
+		payeeId: string;
+		currency: string;
+		/** What left escrow: commission + net. */
+		gross: number;
+		commission: number;
+		net: number;
+		by: "buyer" | "auto" | "admin";
+	};
+	"payments.escrow.refunded": {
+		escrowId: string;
+		purpose: PaymentPurpose;
+		payerId: string;
+		currency: string;
+		amount: number;
+		/** Still held after this refund. */
+		remaining: number;
+		to: "provider" | "wallet";
+		/** The payout carrying the money to the payer's phone when `to` is "provider". */
+		payoutId: string | null;
+		by: "domain" | "admin";
+	};
+	"payments.payout.paid": PaymentPayoutEvent & { receipt: string | null };
+	"payments.payout.failed": PaymentPayoutEvent & { code: string; message: string | null };
+
+	// users: the social graph and profiles (docs/users.md). `via: "request"` = a follow request was accepted.
+	"users.follow.created": { followerId: string; followeeId: string; follower: UserRef; via: "direct" | "request" };
+	"users.follow.removed": { followerId: string; followeeId: string; reason: "unfollow" | "block" };
+	"users.follow.requested": { requesterId: string; targetId: string; requester: UserRef };
+	"users.follow.accepted": { requesterId: string; targetId: string; target: UserRef };
+	"users.block.created": { blockerId: string; blockedId: string };
+	/** `changed` names the fields that changed (API names: displayName, bio, avatar, location, website, language, isPrivate). */
+	"users.profile.updated": {
+		userId: string;
+		username: string;
+		displayName: string;
+		avatarFileId: string | null;
+		language: Language;
+		isPrivate: boolean;
+		changed: string[];
+	};
+
+	// Factors of the users trust score and post counts, raised by domains that land later: emit exactly these.
+	"commerce.order.completed": { orderId: string; buyerId: string; sellerId: string };
+	"commerce.order.refunded": { orderId: string; buyerId: string; sellerId: string };
+	"commerce.dispute.resolved": { disputeId: string; orderId: string; buyerId: string; sellerId: string; loserId: string | null };
+	/** rating: whole stars 1–5. */
+	"commerce.review.created": { reviewId: string; productId: string; sellerId: string; authorId: string; rating: number };
+	/** rating: whole stars 1–5. */
+	"events.rating.created": { ratingId: string; eventId: string; organizerId: string; authorId: string; rating: number };
+	"social.report.upheld": { reportId: string; targetUserId: string };
+	"social.post.created": { postId: string; authorId: string; visibility: "public" | "followers" | "private" };
+	"social.post.deleted": { postId: string; authorId: string };
+
+	// files (docs/files.md). `ref` is what holds the file (`<domain>:…`), null while nothing does.
+	/** Processing finished: images at upload, videos when their job is done. */
+	"files.file.ready": { fileId: string; ownerId: string; purpose: string; kind: FileKindName; ref: string | null };
+	/** Processing gave up; `reason`: video_too_long, video_too_large, no_video_stream, corrupt_video, processing_failed. */
+	"files.file.failed": { fileId: string; ownerId: string; purpose: string; kind: FileKindName; ref: string | null; reason: string };
+}
+
+export type FileKindName = "image" | "video" | "document" | "audio";
+
+/** Who did something, as notifications show it (they keep no copy of profiles). */
+export interface UserRef {
+	username: string;
+	displayName: string;
 }
 
 export type EventType = keyof EventDataMap & string;
@@ -61,14 +159,34 @@ export type EventData<T extends EventType> = EventDataMap[T];
  * payload types go in EventDataMap above, next to each other.
  */
 const EVENTS: Record<string, EventDefinition> = {
-	"auth.user.registered": { description: "An account was created (not yet verified).", consumers: ["notifications"] },
-	"auth.user.verified": { description: "The account proved it owns its phone or email.", consumers: ["notifications"] },
+	"auth.user.registered": { description: "An account was created (not yet verified).", consumers: ["notifications", "users"] },
+	"auth.user.verified": { description: "The account proved it owns its phone or email.", consumers: ["notifications", "users"] },
 	"auth.otp.requested": { description: "A one-time code must reach a phone or mailbox now (urgent).", consumers: ["notifications"] },
 	"auth.session.created": { description: "A sign-in created a session; `newDevice` when the device was never seen.", consumers: ["notifications"] },
 	"auth.password.changed": { description: "The password was changed or reset; other sessions were revoked.", consumers: ["notifications"] },
 	"auth.user.suspended": { description: "An admin suspended the account; its sessions were revoked.", consumers: ["notifications"] },
 	"auth.user.reinstated": { description: "An admin lifted a suspension.", consumers: ["notifications"] },
-	"auth.user.deleted": { description: "The user deleted the account; personal data is anonymised.", consumers: ["notifications"] }
+	"auth.user.deleted": { description: "The user deleted the account; personal data is anonymised.", consumers: ["notifications", "users"] },
+
+	"users.follow.created": { description: "Someone now follows a user (directly, or their request was accepted).", consumers: ["notifications"] },
+	"users.follow.removed": { description: "A follow ended (unfollow, or a block removed it).", consumers: [] },
+	"users.follow.requested": { description: "Someone asked to follow a private account.", consumers: ["notifications"] },
+	"users.follow.accepted": { description: "A private account accepted a follow request.", consumers: ["notifications"] },
+	"users.block.created": { description: "A user blocked another; follows both ways were removed.", consumers: [] },
+	"users.profile.updated": { description: "A profile changed (name, avatar, language, privacy…); notifications takes the language.", consumers: ["notifications"] },
+
+	"commerce.order.completed": { description: "An order was completed (delivered and confirmed).", consumers: ["users"] },
+	"commerce.order.refunded": { description: "An order was refunded to the buyer.", consumers: ["users"] },
+	"commerce.dispute.resolved": { description: "A dispute was decided; `loserId` is the party it went against (null: no fault).", consumers: ["users"] },
+	"commerce.review.created": { description: "A buyer reviewed a product (rates its seller).", consumers: ["users"] },
+	"events.rating.created": { description: "An attendee rated an event's organizer.", consumers: ["users"] },
+	"social.report.upheld": { description: "Moderators upheld a report against a user.", consumers: ["users"] },
+	"social.post.created": { description: "A user published a post.", consumers: ["users"] },
+	"social.post.deleted": { description: "A post was deleted.", consumers: ["users"] },
+
+	// For the domains that wait on media (a post or product whose video is still processing); none subscribes yet.
+	"files.file.ready": { description: "A file finished processing: variants, poster and duration are available.", consumers: [] },
+	"files.file.failed": { description: "A file could not be processed; it stays failed with its reason.", consumers: [] }
 };
 
 const catalogue = new Map<string, EventDefinition>(Object.entries(EVENTS));

@@ -3,7 +3,8 @@
  * (DESIGN.md §2, API.md "notifications", docs/notifications.md).
  *
  * Consumes durable events (channels, group "notifications"), each exactly once
- * (handleOnce): auth's account events feed the recipient directory;
+ * (handleOnce): auth's account events (and users.profile.updated, for the
+ * language) feed the recipient directory;
  * auth.otp.requested queues the code for its destination; every event with a
  * mapping (mappings/) becomes notifications. Deliveries are queued in the same
  * transaction and sent after the commit by the delivery worker.
@@ -27,10 +28,11 @@ import { DbMixin } from "../../mixins/db.mixin";
 import { DurableEventsMixin, type DurableEventsMethods } from "../../mixins/durable-events.mixin";
 import { loadNotificationsConfig, type NotificationsConfig } from "./config";
 import { DeliveryWorker } from "./delivery-worker";
-import { onDeleted, onRegistered, onVerified } from "./ingest/directory";
+import { onDeleted, onProfileUpdated, onRegistered, onVerified } from "./ingest/directory";
 import { notifyFromEvent, type NotifyResult } from "./ingest/notify";
 import { queueOtp } from "./ingest/otp";
 import "./mappings/auth";
+import "./mappings/users";
 import { eventMapping, mappedEventTypes } from "./mappings/registry";
 import { Notification, toView } from "./models/notification";
 import { applyPatch, preferencesView, type PreferencesPatch } from "./preferences";
@@ -79,7 +81,7 @@ const flags = { type: "object", optional: true, strict: true, props: Object.from
 const clock = { type: "string", optional: true, pattern: /^\d{2}:\d{2}$/ };
 
 /** Events this service consumes besides the mapped ones. */
-const DIRECTORY_EVENTS = ["auth.user.registered", "auth.user.verified", "auth.user.deleted", "auth.otp.requested"];
+const DIRECTORY_EVENTS = ["auth.user.registered", "auth.user.verified", "auth.user.deleted", "users.profile.updated", "auth.otp.requested"];
 
 const NotificationsService: WithChannels<ServiceSchema<ServiceSettingSchema, Methods, Locals>> & { merged(schema: ServiceSchema): void } = {
 	name: "notifications",
@@ -262,6 +264,9 @@ const NotificationsService: WithChannels<ServiceSchema<ServiceSettingSchema, Met
 						return nothing;
 					case "auth.user.deleted":
 						await onDeleted(db, (envelope as EventEnvelope<"auth.user.deleted">).data);
+						return nothing;
+					case "users.profile.updated":
+						await onProfileUpdated(db, (envelope as EventEnvelope<"users.profile.updated">).data);
 						return nothing;
 					case "auth.otp.requested":
 						await queueOtp(db, this.cfg, envelope as EventEnvelope<"auth.otp.requested">);

@@ -37,6 +37,10 @@ export async function markVerified(db: Db, userId: string, channel: ContactChann
 	);
 }
 
+export async function setLanguage(db: Db, userId: string, language: Language): Promise<void> {
+	await execute(db, "UPDATE notifications.recipients SET language = :language, updated_at = now() WHERE user_id = :userId AND erased_at IS NULL", { userId, language });
+}
+
 /** Forgets the contact data; the row stays as a tombstone so later events for the user are dropped. */
 export async function erase(db: Db, userId: string): Promise<void> {
 	await execute(

@@ -2,9 +2,10 @@
 import { otpTemplates } from "./otp";
 import { securityTemplates } from "./security";
 import { socialTemplates } from "./social";
+import { usersTemplates } from "./users";
 import type { Template } from "./types";
 
-export const TEMPLATES = { ...otpTemplates, ...securityTemplates, ...socialTemplates } satisfies Record<string, Template>;
+export const TEMPLATES = { ...otpTemplates, ...securityTemplates, ...socialTemplates, ...usersTemplates } satisfies Record<string, Template>;
 
 export type TemplateId = keyof typeof TEMPLATES;
 
