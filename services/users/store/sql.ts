@@ -13,6 +13,8 @@ export function select<R extends object>(db: Db, sql: string, replacements: Reco
 /** Runs a statement; returns the number of rows it touched. */
 export async function execute(db: Db, sql: string, replacements: Record<string, unknown> = {}): Promise<number> {
 	const [, meta] = await db.sequelize.query(sql, { replacements, transaction: db.t });
+	// Sequelize answers INSERT/UPDATE with the row count itself, other statements with pg's result.
+	if (typeof meta === "number") return meta;
 	return (meta as { rowCount?: number } | undefined)?.rowCount ?? 0;
 }
 
