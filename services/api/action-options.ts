@@ -53,6 +53,28 @@ export interface GatewayUser {
 	roles: string[];
 }
 
+/** What busboy may accept on a multipart route (its `limits`). */
+export interface MultipartLimits {
+	files?: number;
+	fields?: number;
+	fieldSize?: number;
+	/** Bytes per file part; past it the part's stream ends with a 413. */
+	fileSize?: number;
+}
+
+/**
+ * A multipart upload route (moleculer-web 0.11): the form's fields become
+ * params (send them before the file part), the file part's bytes arrive as
+ * ctx.stream and its name as params.$filename. The action should run on the
+ * gateway's node, or the stream crosses the transporter.
+ *
+ *   upload: { rest: multipartRest("POST /", { files: 1, fileSize: 25 * 1024 * 1024 }), … }
+ */
+export function multipartRest(route: string, limits: MultipartLimits): NonNullable<import("moleculer").ActionSchema["rest"]> {
+	const [method, path] = route.split(/\s+/);
+	return { method, path, type: "multipart", busboyConfig: { limits } } as unknown as NonNullable<import("moleculer").ActionSchema["rest"]>;
+}
+
 declare module "moleculer" {
 	interface ActionSchema {
 		auth?: AuthMode;

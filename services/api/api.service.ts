@@ -66,6 +66,8 @@ interface GatewayAlias {
 	method: string;
 	fullPath: string;
 	action: string | null;
+	/** moleculer-web's alias type: "call", or "multipart" for upload routes. */
+	type?: string;
 	route: GatewayRoute;
 }
 type GatewayRequest = IncomingMessage & {
@@ -364,7 +366,8 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiLocals> & { merged(t
 					actionName: a.action as string,
 					action: (actions.get(a.action as string) as OperationSource["action"]) ?? null,
 					routeRateLimit: a.route.rateLimit ? { window: a.route.rateLimit.window, limit: a.route.rateLimit.limit } : undefined,
-					authOverride: a.route.authentication ? undefined : "none"
+					authOverride: a.route.authentication ? undefined : "none",
+					multipart: a.type === "multipart"
 				}));
 			const doc = buildOpenApiDocument(sources, {
 				title: "Nexgate API",

@@ -149,6 +149,32 @@ export function bodyParserErrors(err: unknown, _req: unknown, _res: unknown, nex
 	next(clientError);
 }
 
+/**
+ * busboy (multipart upload routes) throws plain Errors for what the client sent:
+ * a body that is not multipart/form-data is a 415, a broken form a 400.
+ */
+const MULTIPART_CONTENT_TYPE = new Set(["Missing Content-Type-header.", "Unsupported Content-Type.", "Multipart: Boundary not found"]);
+const MULTIPART_BROKEN = /^(Unexpected end of multipart data|.* terminated early due to unexpected end of multipart data|Malformed part header)$/;
+
+function fromMultipart(e: LooseError): ErrorResponse | null {
+	if (typeof e.message !== "string" || typeof e.code === "number") return null;
+	if (MULTIPART_CONTENT_TYPE.has(e.message))
+		return {
+			status: 415,
+			body: { name: "UnsupportedMediaTypeError", message: "Send multipart/form-data", code: 415, type: ErrorType.UNSUPPORTED_MEDIA_TYPE },
+			headers: {},
+			internal: false
+		};
+	if (MULTIPART_BROKEN.test(e.message))
+		return {
+			status: 400,
+			body: { name: "BadRequestError", message: "Malformed multipart body", code: 400, type: "INVALID_MULTIPART" },
+			headers: {},
+			internal: false
+		};
+	return null;
+}
+
 function hidden(status: number, requestId: string | undefined): ErrorResponse {
 	const [name, message, type] =
 		status === 503
@@ -194,6 +220,9 @@ export function toErrorResponse(err: unknown, requestId?: string): ErrorResponse
 	if (name === "ServiceNotFoundError" || name === "ServiceNotAvailableError" || name === "QueueIsFullError" || name === "RequestRejectedError")
 		return { ...hidden(503, requestId), internal: false };
 	if (name === "RequestTimeoutError") return { ...hidden(504, requestId), internal: false };
+
+	const multipart = fromMultipart(e);
+	if (multipart) return multipart;
 
 	const clientError = code >= 400 && code < 500 && typeof e.message === "string";
 	if (!clientError) {

@@ -29,6 +29,8 @@ export interface OperationSource {
 	routeRateLimit?: ActionRateLimit;
 	/** When set, the action's `auth` does not apply (routes without authentication). */
 	authOverride?: AuthMode;
+	/** A multipart upload route (moleculer-web `type: "multipart"`): fields + one `file` part. */
+	multipart?: boolean;
 }
 
 export interface OpenApiInfo {
@@ -120,7 +122,13 @@ function operation(src: OperationSource, method: string, pathParams: string[], o
 
 	let requestBody: JsonSchema | undefined;
 	const hasRest = Object.keys(rest).some(k => !k.startsWith("$$"));
-	if (BODY_METHODS.has(method)) {
+	if (src.multipart) {
+		// Multipart fields arrive as params; `$`-prefixed ones ($filename, …) are filled by the gateway.
+		const fields = paramsToSchema(Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith("$"))));
+		const properties = { ...(fields.properties as Record<string, unknown>), file: { type: "string", contentMediaType: "application/octet-stream" } };
+		const required = [...((fields.required as string[] | undefined) ?? []), "file"];
+		requestBody = { required: true, content: { "multipart/form-data": { schema: { ...fields, properties, required } } } };
+	} else if (BODY_METHODS.has(method)) {
 		if (hasRest) {
 			const schema = paramsToSchema(rest);
 			requestBody = {

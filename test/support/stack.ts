@@ -8,12 +8,14 @@
  * bring it back to prove durability.
  */
 import { fork, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import type { Server } from "node:http";
 import path from "node:path";
 import { ServiceBroker } from "moleculer";
 import { brokerOptions } from "../../moleculer.config";
 import { loadConfig, type ResolvedConfig } from "../../lib/config";
 import { runMigrations, startNode, type NodeHandle } from "../../lib/node/bootstrap";
+import { startEmbeddedS3, type EmbeddedS3 } from "../../lib/embedded/s3";
 import { availableServices } from "../../lib/node/services";
 import { cleanRabbit, cleanRedis } from "./cleanup";
 import { AMQP_URL, createDatabases, dropDatabases, NAMESPACE, nodeEnv, REDIS_URL, TOPOLOGY, type Topology } from "./environment";
@@ -23,9 +25,10 @@ const fixture = (name: string) => path.join(FIXTURES, "services", `${name}.servi
 
 /** Which services run on which node in split mode, and the test fixtures each node carries. */
 const GROUPS: Record<string, { services: string[]; fixtures: string[] }> = {
-	gateway: { services: ["api"], fixtures: [] },
-	core: { services: ["auth", "users", "files", "payments", "notifications"], fixtures: ["eventsource"] },
-	business: { services: ["commerce", "events", "social", "messages"], fixtures: ["eventsink", "fixtures"] }
+	// files runs beside api: multipart bytes stay in-process (docs/files.md).
+	gateway: { services: ["api", "files"], fixtures: [] },
+	core: { services: ["auth", "users", "payments", "notifications"], fixtures: ["eventsource"] },
+	business: { services: ["commerce", "events", "social", "messages"], fixtures: ["eventsink", "fixtures", "filecheck"] }
 };
 
 /** The groups, keeping only the domains that exist so far. */
@@ -55,12 +58,15 @@ export class Stack {
 	private single: NodeHandle | null = null;
 	private children = new Map<string, ChildNode>();
 	private groups = presentGroups();
+	/** One object store for the run: every node and every presigned URL use the same endpoint. */
+	private s3: EmbeddedS3 | null = null;
 
 	constructor(readonly topology: Topology = TOPOLOGY, private readonly opts: StackOptions = {}) {}
 
 	async start(): Promise<void> {
 		await createDatabases();
 		try {
+			this.s3 = await startEmbeddedS3(path.join(nodeEnv(this.topology).DATA_DIR, "run-s3"), 0);
 			await this.startNodes();
 		} catch (err) {
 			await this.stop().catch(() => undefined);
@@ -68,8 +74,16 @@ export class Stack {
 		}
 	}
 
+	/** Settings every node starts with: the run's object store, then the caller's extras. */
+	private extraEnv(): Record<string, string> {
+		const s3: Record<string, string> = this.s3
+			? { S3_ENDPOINT: this.s3.endpoint, S3_ACCESS_KEY: this.s3.accessKey, S3_SECRET_KEY: this.s3.secretKey, S3_BUCKET: this.s3.bucket, S3_REGION: this.s3.region }
+			: {};
+		return { ...s3, ...this.opts.env };
+	}
+
 	private async startNodes(): Promise<void> {
-		const env = nodeEnv(this.topology, this.opts.env);
+		const env = nodeEnv(this.topology, this.extraEnv());
 		const base = loadConfig(env) as ResolvedConfig;
 		await runMigrations(base, [path.join(FIXTURES, "migrations")]);
 		if (this.topology === "single") {
@@ -150,8 +164,12 @@ export class Stack {
 			if (this.apiUrl) await this.routesReady();
 			return;
 		}
-		await this.spawn(this.groupOf(service));
+		const group = this.groupOf(service);
+		await this.spawn(group);
 		await this.broker.waitForServices([service], 20_000);
+		// A restarted gateway node listens on a new port (PORT=0).
+		const gateway = this.children.get("gateway");
+		if (group === "gateway" && gateway?.apiPort) this.apiUrl = `http://127.0.0.1:${gateway.apiPort}`;
 		if (this.apiUrl) await this.routesReady();
 	}
 
@@ -161,6 +179,12 @@ export class Stack {
 		// One node at a time, as a rolling shutdown would: nodes stopping together race each other's goodbyes.
 		for (const c of [...this.children.values()]) await this.kill(c);
 		await dropDatabases();
+		if (this.s3) {
+			const dir = path.join(nodeEnv(this.topology).DATA_DIR, "run-s3");
+			await this.s3.stop().catch(() => undefined);
+			this.s3 = null;
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
 		if (this.topology === "split") {
 			await cleanRabbit(AMQP_URL, NAMESPACE).catch(() => undefined);
 			await cleanRedis(REDIS_URL, NAMESPACE).catch(() => undefined);
@@ -190,7 +214,7 @@ export class Stack {
 			execArgv: ["--require", "tsx/cjs"],
 			env: {
 				...process.env,
-				...nodeEnv(this.topology, { ...this.opts.env, NODE_ID: `${name}-${process.pid}` }),
+				...nodeEnv(this.topology, { ...this.extraEnv(), NODE_ID: `${name}-${process.pid}` }),
 				TEST_NODE_SERVICES: group.services.join(","),
 				TEST_NODE_FIXTURES: group.fixtures.map(fixture).join(",")
 			},
