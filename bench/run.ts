@@ -108,7 +108,9 @@ async function main() {
 			console.error(`\n== ${scenario.name} failed: ${(err as Error).stack ?? err}`);
 		}
 	}
-	console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(0)} s${write ? `; results in ${path.relative(process.cwd(), REPORT)}` : ""}.`);
+	const written = selected.length - failed;
+	const where = write && written ? `; results of ${written} scenario(s) in ${path.relative(process.cwd(), REPORT)}` : "";
+	console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(0)} s${where}${failed ? `; ${failed} scenario(s) failed, nothing written for them` : ""}.`);
 	if (failed) process.exitCode = 1;
 }
 

@@ -59,8 +59,8 @@ async function startStack(ctx: BenchContext, topology: "single" | "split"): Prom
 	return { proc: child.proc, baseUrl: String(child.ready.apiUrl), call, stop: child.stop };
 }
 
-async function startBare(ctx: BenchContext): Promise<Server> {
-	const child = await startChild(ctx, "bare-server.ts", {}, 30_000);
+async function startBare(ctx: BenchContext, entry: "bare-server.ts" | "framework-floor.ts" = "bare-server.ts"): Promise<Server> {
+	const child = await startChild(ctx, entry, {}, 30_000);
 	return {
 		proc: child.proc,
 		baseUrl: `http://127.0.0.1:${child.ready.port}`,
@@ -163,7 +163,7 @@ const scenario: Scenario = {
 	goal: `an authenticated request through the one-process gateway to an action and back within 3× of a bare Node http server (ratio ≥ ${GOAL_RATIO}); the split figure is reported alongside.`,
 
 	async run(ctx): Promise<ScenarioResult> {
-		const variants: Record<"a" | "b" | "c", Variant | null> = { a: null, b: null, c: null };
+		const variants: Record<"a" | "b" | "c" | "d", Variant | null> = { a: null, b: null, c: null, d: null };
 
 		// Run one at a time, so only the measured server competes with the load generator for the cores.
 		ctx.log("(c) bare Node http server: starting");
@@ -177,6 +177,19 @@ const scenario: Scenario = {
 			variants.c = { label: "(c) bare Node http", m, serverCount: 1, bodyBytes };
 		} finally {
 			await bare.stop();
+		}
+
+		ctx.log("(d) framework floor (moleculer + moleculer-web defaults): starting");
+		const floor = await startBare(ctx, "framework-floor.ts");
+		try {
+			const requests = await userRequests(null);
+			const bodyBytes = await waitUntilServed(floor.baseUrl, requests[0]);
+			await awaitQuietMachine(ctx.log);
+			ctx.log("(d) measuring");
+			const m = await measureHttp({ url: floor.baseUrl, requests }, ctx.settings, [{ label: "framework floor", pid: floor.proc.pid! }]);
+			variants.d = { label: "(d) framework floor, no platform features", m, serverCount: 1, bodyBytes };
+		} finally {
+			await floor.stop();
 		}
 
 		ctx.log("(a) one process (Stack single): starting");
@@ -213,14 +226,15 @@ const scenario: Scenario = {
 		const a = variants.a!;
 		const b = variants.b!;
 		const c = variants.c!;
+		const d = variants.d!;
 		const ratioA = a.m.rps / c.m.rps;
 		const ratioB = b.m.rps / c.m.rps;
 
 		const notes: string[] = [];
-		for (const v of [a, b, c]) {
+		for (const v of [a, b, c, d]) {
 			if (v.m.non2xx || v.m.errors) notes.push(`- ${v.label}: ${v.m.non2xx} non-2xx responses and ${v.m.errors} connection errors (${v.m.timeouts} timeouts) — the figures above count 2xx only.`);
 		}
-		const disturbed = [a, b, c].filter(v => v.m.otherCpuPct >= 15);
+		const disturbed = [a, b, c, d].filter(v => v.m.otherCpuPct >= 15);
 		if (disturbed.length)
 			notes.push(
 				`- **Disturbed:** other work on the machine used ${disturbed.map(v => `${fmt(v.m.otherCpuPct)} % of a core during ${v.label.split(" ")[0]}`).join(", ")} — those figures are low; rerun on a quiet machine.`
@@ -244,14 +258,17 @@ const scenario: Scenario = {
 				`- **(a) one process:** \`new Stack("single", { env })\` from \`test/support/stack.ts\` in a child process: every service in \`services/\` (real \`auth\`) and the fixture routes in one broker (this run: ${a.services}), no transporter, the real PostgreSQL.`,
 				`- **(b) split:** \`new Stack("split", { env })\`: three node processes (this run: ${b.services}) over RabbitMQ (\`noDelay\`, prefetch 100) with Redis for revocations, rate-limit counters and the cache. Each request goes gateway node → business node → back.`,
 				`- **(c) bare:** a Node \`http\` server in a child process (\`bench/lib/bare-server.ts\`) answering the same JSON shape; it checks only that a Bearer header is present.`,
+				`- **(d) framework floor:** moleculer + moleculer-web with their defaults in a child process (\`bench/lib/framework-floor.ts\`), one action answering the same JSON, no platform feature at all (no authentication, revocation check, rate limit, request id, metrics or request context): the most any gateway on this stack can do here, so (a)/(d) is what the platform's own features cost.`,
 				`- Rate limits: the stacks start with \`RATE_LIMIT_SCALE=1000000\`, the bench's documented relaxation (every limit × 10⁶; nothing is exempt, counters are still kept).`,
-				`- The variants run one after another ((c), (a), (b)); only the measured server is up, and each measurement first waits (up to 60 s) for the machine to be otherwise idle. Throughput counts 2xx responses only. Latency percentiles are exact over every 2xx response of the measured window (not autocannon's whole-millisecond histogram). CPU is the processes' user+system time over the measured window from \`/proc\` (100 % = one core); "other CPU" is what other processes ran meanwhile (user-space CPU time on the machine minus the load generator, the servers and, in (b), RabbitMQ and Redis; interrupts and kernel threads are left out) and should be near 0; RSS is read right after the window (peak resident size in parentheses).`
+				`- The variants run one after another ((c), (d), (a), (b)); only the measured server is up, and each measurement first waits (up to 60 s) for the machine to be otherwise idle. Throughput counts 2xx responses only. Latency percentiles are exact over every 2xx response of the measured window (not autocannon's whole-millisecond histogram). CPU is the processes' user+system time over the measured window from \`/proc\` (100 % = one core); "other CPU" is what other processes ran meanwhile (user-space CPU time on the machine minus the load generator, the servers and, in (b), RabbitMQ and Redis; interrupts and kernel threads are left out) and should be near 0; RSS is read right after the window (peak resident size in parentheses).`
 			],
 			columns: ["variant", "req/s", "p50 ms", "p99 ms", "2xx", "non-2xx", "errors", "server CPU %", "load-gen CPU %", "other CPU %", "server RSS MB"],
-			rows: [row(a), row(b), row(c)],
+			rows: [row(a), row(b), row(c), row(d)],
 			verdicts: [
 				{ label: "(a) one process / (c) bare", value: ratioA, target: `≥ ${GOAL_RATIO}`, met: ratioA >= GOAL_RATIO },
-				{ label: "(b) split / (c) bare", value: ratioB }
+				{ label: "(b) split / (c) bare", value: ratioB },
+				{ label: "(d) framework floor / (c) bare", value: d.m.rps / c.m.rps },
+				{ label: "(a) one process / (d) framework floor", value: a.m.rps / d.m.rps }
 			],
 			notes
 		};
