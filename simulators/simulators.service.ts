@@ -10,6 +10,9 @@
  *   beemSend            SMS          emailMessages { to }            fcmUnregister { token }
  *   fcmToken, fcmSend   push         pushMessages  { token }
  *   SMTP (port: smtpAddress)         fcmServiceAccount → the service-account JSON the platform signs with
+ *   M-Pesa Daraja, Selcom, Tembo Plus (payments/; PAYMENT_SIM_ALIASES)
+ *                                    paymentComplete { provider, reference, outcome, amount?, repeat? }
+ *                                    paymentShow { provider, reference } · payoutOutcomes { provider, phone?, outcome, count }
  */
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { platformConfig } from "../lib/config";
@@ -18,6 +21,8 @@ import { beemSend } from "./beem";
 import { loadSimulatorsConfig } from "./config";
 import { FailureRules, type FailureMode } from "./failures";
 import { FcmSimulator } from "./fcm";
+import { PAYMENT_ENDPOINTS, PaymentsSimulator, type CompleteRequest } from "./payments";
+import type { PayoutOutcome, SimProvider } from "./payments/state";
 import { Inbox, normalisePhone, type EmailMessage, type PushMessage, type SimResponse, type SmsMessage } from "./inbox";
 import type { SimHeaders } from "./route";
 import { startSmtpSimulator, type SmtpSimulator } from "./smtp";
@@ -29,6 +34,7 @@ interface Locals {
 	failures: FailureRules;
 	fcm: FcmSimulator;
 	smtp: SmtpSimulator | null;
+	payments: PaymentsSimulator;
 }
 
 interface Methods {
@@ -48,10 +54,59 @@ function after(receivedAt: string, since: string | undefined): boolean {
 	return !since || Date.parse(receivedAt) > Date.parse(since);
 }
 
+const simProvider = { type: "enum", values: ["mpesa", "selcom", "tembo"] } as const;
+
+/** The payment providers' endpoints: the provider's own status, body and type for each request. */
+const paymentEndpoints = Object.fromEntries(
+	PAYMENT_ENDPOINTS.map(name => [
+		name,
+		function (this: This, ctx: Ctx) {
+			return this.answer(ctx, this.payments[name]({ headers: { ...ctx.meta.simHeaders }, params: ctx.params }));
+		}
+	])
+);
+
 const SimulatorsService: ServiceSchema<ServiceSettingSchema, Methods, Locals> = {
 	name: "simulators",
 
 	actions: {
+		...paymentEndpoints,
+
+		/** The customer answers a payment prompt; the simulator calls the platform back as the provider would. */
+		paymentComplete: {
+			params: {
+				provider: simProvider,
+				reference: "string|min:1|max:64",
+				outcome: { type: "enum", values: ["success", "insufficient_funds", "cancelled", "timeout"] },
+				amount: { type: "number", integer: true, min: 1, optional: true, convert: true },
+				repeat: { type: "number", integer: true, min: 1, max: 500, optional: true, convert: true }
+			},
+			async handler(this: This, ctx: Ctx<CompleteRequest & { provider: SimProvider; reference: string }>) {
+				const { provider, reference, ...req } = ctx.params;
+				return this.answer(ctx, await this.payments.complete(provider, reference, req));
+			}
+		},
+
+		paymentShow: {
+			params: { provider: simProvider, reference: "string|min:1|max:64" },
+			handler(this: This, ctx: Ctx<{ provider: SimProvider; reference: string }>) {
+				return this.answer(ctx, this.payments.show(ctx.params.provider, ctx.params.reference));
+			}
+		},
+
+		/** The next `count` payouts (to `phone`) end this way: failed, or timeout (no result ever). */
+		payoutOutcomes: {
+			params: {
+				provider: simProvider,
+				phone: "string|optional|max:32",
+				outcome: { type: "enum", values: ["success", "failed", "timeout"] },
+				count: { type: "number", integer: true, min: 1, max: 1000, convert: true }
+			},
+			handler(this: This, ctx: Ctx<{ provider: SimProvider; phone?: string; outcome: PayoutOutcome; count: number }>) {
+				const p = ctx.params;
+				return this.answer(ctx, this.payments.armPayouts(p.provider, p.phone ? p.phone.replace(/^\+/, "") : null, p.outcome, p.count));
+			}
+		},
 		africasTalkingSend(this: This, ctx: Ctx) {
 			return this.answer(ctx, africasTalkingSend({ headers: { ...ctx.meta.simHeaders }, params: ctx.params }, this.sms, this.failures));
 		},
@@ -158,6 +213,7 @@ const SimulatorsService: ServiceSchema<ServiceSettingSchema, Methods, Locals> = 
 		this.failures = new FailureRules();
 		this.fcm = new FcmSimulator(this.push);
 		this.smtp = null;
+		this.payments = new PaymentsSimulator(cfg.payments);
 	},
 
 	async started(this: This) {

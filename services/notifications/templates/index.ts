@@ -1,11 +1,12 @@
 /** Every template by id. Ids read `<category>.<what>`, the same as the notification types. */
 import { otpTemplates } from "./otp";
+import { paymentsTemplates } from "./payments";
 import { securityTemplates } from "./security";
 import { socialTemplates } from "./social";
 import { usersTemplates } from "./users";
 import type { Template } from "./types";
 
-export const TEMPLATES = { ...otpTemplates, ...securityTemplates, ...socialTemplates, ...usersTemplates } satisfies Record<string, Template>;
+export const TEMPLATES = { ...otpTemplates, ...securityTemplates, ...socialTemplates, ...usersTemplates, ...paymentsTemplates } satisfies Record<string, Template>;
 
 export type TemplateId = keyof typeof TEMPLATES;
 
