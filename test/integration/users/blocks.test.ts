@@ -8,7 +8,7 @@ import { newId } from "../../../lib/ids";
 import { coreQuery } from "../../support/db";
 import { getStack, type Stack } from "../../support/stack";
 import type { TestUser } from "../../support/users";
-import { call, createProfile, createProfiles, follow } from "./support";
+import { call, createProfiles, follow } from "./support";
 
 type Rel = { following: boolean; followedBy: boolean; requested: boolean; blocking: boolean; blockedBy: boolean; muting: boolean };
 

@@ -10,7 +10,7 @@ import { createUser, type TestUser } from "../../support/users";
 import { waitFor } from "../../support/wait";
 import { http } from "../api/http";
 import { closeNotifDb, notifQuery } from "../notifications/support";
-import { call, createProfile, profileReady } from "./support";
+import { call, createProfile, profileReady, publish } from "./support";
 
 describe("users: profiles", function () {
 	this.timeout(60_000);
@@ -100,6 +100,17 @@ describe("users: profiles", function () {
 			expect(event.envelope.data.changed).to.deep.equal(["language"]);
 			expect(event.envelope.data.language).to.equal("sw");
 		});
+	});
+
+	it("notifications: a language change that overtakes the registration waits for it, and wins", async () => {
+		const userId = newId();
+		await publish(stack, "users.profile.updated", { userId, username: `early_${userId.slice(-8)}`, displayName: "Early", avatarFileId: null, language: "sw", isPrivate: false, changed: ["language"] });
+		await publish(stack, "auth.user.registered", { userId, username: `early_${userId.slice(-8)}`, displayName: "Early", phone: null, email: null, language: "en" });
+		await waitFor(
+			async () => (await notifQuery<{ language: string }>("SELECT language FROM notifications.recipients WHERE user_id = $1 AND registered", [userId]))[0]?.language === "sw",
+			"the later language to win",
+			20_000
+		);
 	});
 
 	describe("GET /users/:idOrUsername", () => {
