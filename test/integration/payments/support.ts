@@ -92,3 +92,22 @@ export async function processedEvents(refId: string): Promise<number> {
 	const [row] = await coreQuery<{ n: string }>("SELECT count(*) AS n FROM payments.provider_events WHERE ref_id = $1 AND processed_at IS NOT NULL", [refId]);
 	return Number(row.n);
 }
+
+/** Promotes a test user to administrator (as bin/create-admin would) and signs in again for a token carrying the role. */
+export async function adminToken(stack: Stack, user: { userId: string; phone: string | null; password: string }): Promise<string> {
+	await coreQuery("UPDATE auth.accounts SET roles = '{user,admin}' WHERE id = $1", [user.userId]);
+	const res = await http(stack.apiUrl, "/api/v1/auth/login", {
+		method: "POST",
+		body: { identifier: user.phone, password: user.password, device: { id: `admin-${newId()}`, name: "ops", platform: "web" } }
+	});
+	if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${res.text}`);
+	return res.json.accessToken as string;
+}
+
+/** Pays a purpose through M-Pesa and waits until the money is in its escrow. */
+export async function paidOrder(stack: Stack, payerId: string, payeeId: string, amount: number, phone?: string): Promise<Intent> {
+	const intent = await createIntent(stack, { payerId, payeeId, provider: "mpesa", amount, phone });
+	await complete(stack, "mpesa", intent.providerReference!, { outcome: "success" });
+	await waitForStatus(intent.id, ["succeeded"]);
+	return intent;
+}
