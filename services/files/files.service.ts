@@ -135,6 +135,7 @@ const FilesService: ServiceSchema<ServiceSettingSchema, DurableEventsMethods, Lo
 			async handler(this: This, ctx: Ctx<UploadRequest>) {
 				const ticket = await startUpload(this.rt, userOf(ctx), ctx.params);
 				ctx.meta.$statusCode = 201;
+				ctx.meta.$location = `/api/v1/files/${ticket.fileId}`;
 				return ticket;
 			}
 		},

@@ -65,7 +65,7 @@ export async function finishReady(rt: FilesRuntime, id: string, result: files.Re
 		await rt.raiseEvent(t, "files.file.ready", payload(ready), ready.ownerId);
 		return ready;
 	});
-	await rt.store.removeAll("", [uploadKey(id)]).catch(err => rt.warn(`files: could not remove the upload of ${id}`, err));
+	await rt.store.remove([uploadKey(id)]).catch(err => rt.warn(`files: could not remove the upload of ${id}`, err));
 	if (!row) await purgeLater(rt, id);
 	return row;
 }

@@ -52,7 +52,7 @@ export async function startUpload(rt: FilesRuntime, ownerId: string, req: Upload
 
 /** Refuses what arrived: the object goes, the file keeps waiting for a proper upload. */
 async function refuse(rt: FilesRuntime, id: string, err: unknown): Promise<never> {
-	await rt.store.removeAll("", [uploadKey(id)]).catch(e => rt.warn(`files: could not remove refused upload ${id}`, e));
+	await rt.store.remove([uploadKey(id)]).catch(e => rt.warn(`files: could not remove refused upload ${id}`, e));
 	throw err;
 }
 

@@ -15,22 +15,26 @@ import { MediaRejected } from "../rules/video-jobs";
 import { findFile } from "../store/files";
 import { acceptedType, checkSize, discard, ingestImage, ingestPlain, queueVideo, reserve } from "./ingest";
 
-/** The whole stream, or 413 as soon as it passes `max` (the rest is drained by the gateway). */
-async function readAll(stream: Readable, max: number): Promise<Buffer> {
-	const chunks: Buffer[] = [];
-	let total = 0;
-	try {
-		for await (const chunk of stream) {
-			total += (chunk as Buffer).length;
-			if (total > max) throw tooLarge(null, max);
-			chunks.push(chunk as Buffer);
-		}
-	} catch (err) {
-		// busboy ends an over-limit part with its own error; the client sees ours.
-		if ((err as { code?: number }).code === 413 || (err as { name?: string }).name === "PayloadTooLarge") throw tooLarge(null, max);
-		throw err;
-	}
-	return Buffer.concat(chunks);
+/**
+ * The whole stream, or 413 once it passes `max` (the rest is drained, never
+ * kept). Read with listeners rather than an async iterator: leaving an iterator
+ * early destroys the gateway's part stream, which then reports an abort of its own.
+ */
+function readAll(stream: Readable, max: number): Promise<Buffer> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let total = 0;
+		stream.on("data", (chunk: Buffer) => {
+			total += chunk.length;
+			if (total <= max) chunks.push(chunk);
+		});
+		stream.on("end", () => (total > max ? reject(tooLarge(null, max)) : resolve(Buffer.concat(chunks))));
+		stream.on("error", (err: { code?: unknown; name?: string }) => {
+			// busboy ends an over-limit part with its own error; a form cut short is the client's mistake.
+			if (err.code === 413 || err.name === "PayloadTooLarge") reject(tooLarge(null, max));
+			else reject(badRequest("The upload was cut off", "INVALID_MULTIPART"));
+		});
+	});
 }
 
 export async function uploadFromStream(

@@ -110,12 +110,25 @@ export class ObjectStore {
 		await this.io.fGetObject(this.bucket, key, path);
 	}
 
-	/** Removes every object under the prefix, and the listed keys. */
-	async removeAll(prefix: string, keys: string[] = []): Promise<void> {
-		const names: string[] = [...keys];
+	/**
+	 * One DELETE per key, in turn: a file has a handful of objects, and s3rver's multi-object
+	 * delete races on the folders it tidies up (500, then a retry). Deleting a missing key is fine.
+	 */
+	async remove(keys: string[]): Promise<void> {
+		for (const key of keys) await this.io.removeObject(this.bucket, key);
+	}
+
+	async list(prefix: string): Promise<string[]> {
+		const names: string[] = [];
 		const stream = this.io.listObjectsV2(this.bucket, prefix, true);
 		for await (const item of stream as AsyncIterable<{ name?: string }>) if (item.name) names.push(item.name);
-		if (names.length) await this.io.removeObjects(this.bucket, names);
+		return names;
+	}
+
+	/** Removes every object under the (non-empty) prefix, and the listed keys. */
+	async removeAll(prefix: string, keys: string[] = []): Promise<void> {
+		if (!prefix) throw new Error("removeAll needs a prefix");
+		await this.remove([...keys, ...(await this.list(prefix))]);
 	}
 
 	presignPut(key: string, ttlSeconds: number): Promise<string> {
