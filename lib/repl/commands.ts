@@ -67,6 +67,22 @@ export function replCommands(node: Pick<NodeHandle, "config">): ReplCommand[] {
 			}
 		},
 		{
+			command: "ledger-check",
+			description: "Prove the payments ledger balances: entries sum to zero, balances match postings, nothing negative that may not be",
+			async action(broker) {
+				const report = await (broker as ServiceBroker).call<{ ok: boolean }, object>("payments.ledgerCheck", {});
+				console.log(JSON.stringify(report, null, 2));
+			}
+		},
+		{
+			command: "payments-reconciliation",
+			description: "Payments mismatch report: flagged intents, unconfirmed callbacks, overdue intents, stuck payouts, ledger breaks",
+			async action(broker) {
+				const report = await (broker as ServiceBroker).call<{ ok: boolean }, object>("payments.reconciliationReport", {});
+				console.log(JSON.stringify(report, null, 2));
+			}
+		},
+		{
 			command: "notifications-retry [id]",
 			description: "Send dead notification deliveries again (all, or the one with this id)",
 			async action(broker, args) {
