@@ -23,11 +23,11 @@ type PageParams = { cursor?: string; limit?: number };
 const db = (rt: UsersRuntime) => ({ sequelize: rt.sequelize });
 
 /** Users as API.md shows them, in the order of `rows`; `viewer` flags for everyone but the viewer. */
-export async function renderUsers(rt: UsersRuntime, rows: ProfileRow[], viewerId: string | null): Promise<UserView[]> {
+export async function renderUsers(rt: UsersRuntime, rows: ProfileRow[], viewerId: string | null, known?: Map<string, Relationship>): Promise<UserView[]> {
 	const others = viewerId ? rows.map(r => r.id).filter(id => id !== viewerId) : [];
 	const [avatars, rels] = await Promise.all([
 		rt.avatars.resolve(rows.map(r => r.avatar_file_id), viewerId),
-		viewerId ? relationshipsOf(db(rt), viewerId, others) : Promise.resolve(new Map<string, Relationship>())
+		known ?? (viewerId ? relationshipsOf(db(rt), viewerId, others) : Promise.resolve(new Map<string, Relationship>()))
 	]);
 	return rows.map(r => userView(r, avatars, viewerId && r.id !== viewerId ? rels.get(r.id) ?? NO_RELATIONSHIP : undefined));
 }
@@ -48,8 +48,8 @@ async function visibleProfile(rt: UsersRuntime, viewerId: string | null, key: Pr
 }
 
 export async function getProfile(rt: UsersRuntime, viewerId: string | null, key: ProfileKey): Promise<UserView> {
-	const { row } = await visibleProfile(rt, viewerId, key);
-	return (await renderUsers(rt, [row], viewerId))[0];
+	const { row, rel } = await visibleProfile(rt, viewerId, key);
+	return (await renderUsers(rt, [row], viewerId, new Map([[row.id, rel]])))[0];
 }
 
 export async function myProfile(rt: UsersRuntime, me: string): Promise<UserView> {

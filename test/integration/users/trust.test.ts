@@ -5,6 +5,7 @@
  * count; and account deletion (auth.user.deleted) removing the graph.
  */
 import { expect } from "chai";
+import type { EventEnvelope } from "../../../lib/events/envelope";
 import { newId } from "../../../lib/ids";
 import { coreQuery } from "../../support/db";
 import { getStack, type Stack } from "../../support/stack";
@@ -55,7 +56,7 @@ describe("users: trust score, post counts and deletion", function () {
 		});
 
 		it("commerce and events outcomes move it, once per event even when redelivered", async () => {
-			const orders = [];
+			const orders: EventEnvelope<"commerce.order.completed">[] = [];
 			for (let i = 0; i < 4; i++) orders.push(await publish(stack, "commerce.order.completed", { orderId: newId(), buyerId: buyer.userId, sellerId: seller.userId }));
 			await redeliver(stack, orders[0]);
 			const reviews = [5, 5, 4].map(rating => ({ reviewId: newId(), productId: newId(), sellerId: seller.userId, authorId: buyer.userId, rating }));
