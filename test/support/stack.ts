@@ -28,7 +28,7 @@ const GROUPS: Record<string, { services: string[]; fixtures: string[] }> = {
 	// files runs beside api: multipart bytes stay in-process (docs/files.md).
 	gateway: { services: ["api", "files"], fixtures: [] },
 	core: { services: ["auth", "users", "payments", "notifications"], fixtures: ["eventsource"] },
-	business: { services: ["commerce", "events", "social", "messages"], fixtures: ["eventsink", "fixtures", "filecheck"] }
+	business: { services: ["commerce", "events", "social", "messages"], fixtures: ["eventsink", "fixtures", "filecheck", "paymentsink"] }
 };
 
 /** The groups, keeping only the domains that exist so far. */
