@@ -141,6 +141,19 @@ export interface EventDataMap {
 	"files.file.ready": { fileId: string; ownerId: string; purpose: string; kind: FileKindName; ref: string | null };
 	/** Processing gave up; `reason`: video_too_long, video_too_large, no_video_stream, corrupt_video, processing_failed. */
 	"files.file.failed": { fileId: string; ownerId: string; purpose: string; kind: FileKindName; ref: string | null; reason: string };
+
+	// messages (docs/messages.md). `recipientIds`: members to notify (not the sender, not muted, starting an unread streak).
+	/** A message was sent; carries no text (message content never leaves the messages schema). */
+	"messages.message.sent": {
+		messageId: string;
+		conversationId: string;
+		seq: number;
+		senderId: string;
+		sender: UserRef;
+		kind: "direct" | "group";
+		title: string | null;
+		recipientIds: string[];
+	};
 }
 
 export type FileKindName = "image" | "video" | "document" | "audio";
@@ -186,7 +199,9 @@ const EVENTS: Record<string, EventDefinition> = {
 
 	// For the domains that wait on media (a post or product whose video is still processing); none subscribes yet.
 	"files.file.ready": { description: "A file finished processing: variants, poster and duration are available.", consumers: [] },
-	"files.file.failed": { description: "A file could not be processed; it stays failed with its reason.", consumers: [] }
+	"files.file.failed": { description: "A file could not be processed; it stays failed with its reason.", consumers: [] },
+
+	"messages.message.sent": { description: "A message was sent; `recipientIds` are the members to notify while offline.", consumers: ["notifications"] }
 };
 
 const catalogue = new Map<string, EventDefinition>(Object.entries(EVENTS));

@@ -32,6 +32,7 @@ import { onDeleted, onProfileUpdated, onRegistered, onVerified } from "./ingest/
 import { notifyFromEvent, type NotifyResult } from "./ingest/notify";
 import { queueOtp } from "./ingest/otp";
 import "./mappings/auth";
+import "./mappings/messages";
 import "./mappings/payments";
 import "./mappings/users";
 import { eventMapping, mappedEventTypes } from "./mappings/registry";

@@ -1,4 +1,5 @@
 /** Every template by id. Ids read `<category>.<what>`, the same as the notification types. */
+import { messagesTemplates } from "./messages";
 import { otpTemplates } from "./otp";
 import { paymentsTemplates } from "./payments";
 import { securityTemplates } from "./security";
@@ -6,7 +7,7 @@ import { socialTemplates } from "./social";
 import { usersTemplates } from "./users";
 import type { Template } from "./types";
 
-export const TEMPLATES = { ...otpTemplates, ...securityTemplates, ...socialTemplates, ...usersTemplates, ...paymentsTemplates } satisfies Record<string, Template>;
+export const TEMPLATES = { ...otpTemplates, ...securityTemplates, ...socialTemplates, ...usersTemplates, ...paymentsTemplates, ...messagesTemplates } satisfies Record<string, Template>;
 
 export type TemplateId = keyof typeof TEMPLATES;
 

@@ -1,0 +1,115 @@
+/**
+ * The API shapes (API.md "messages"): Message and Conversation. Attachments
+ * are stored as files ids and rendered through files.views at read time
+ * (their URLs may be presigned and expire).
+ */
+import type { ServiceBroker } from "moleculer";
+import { unreadCount } from "./rules/read-marker";
+import type { ConversationRow, MemberRow } from "./store/conversations";
+import type { MessageRow } from "./store/messages";
+
+export type FileView = Record<string, unknown> & { id: string };
+
+export interface MessageView {
+	id: string;
+	conversationId: string;
+	seq: number;
+	clientId: string;
+	senderId: string;
+	text: string | null;
+	files: FileView[];
+	embed: { type: string; id: string } | null;
+	replyToSeq: number | null;
+	createdAt: string;
+	editedAt: string | null;
+	deleted: boolean;
+}
+
+export interface ProfileCard {
+	id: string;
+	username: string;
+	displayName: string;
+	avatar: { url: string; blurhash: string | null } | null;
+}
+
+export interface ConversationView {
+	id: string;
+	kind: "direct" | "group";
+	title: string | null;
+	createdBy: string;
+	createdAt: string;
+	lastSeq: number;
+	unreadCount: number;
+	readSeq: number;
+	muted: boolean;
+	role: "admin" | "member";
+	lastMessage: MessageView | null;
+	members: { userId: string; role: "admin" | "member"; readSeq: number | null; profile: ProfileCard | null }[];
+}
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+export function messageView(m: MessageRow, files: Record<string, FileView>): MessageView {
+	const deleted = m.deletedAt !== null;
+	return {
+		id: m.id,
+		conversationId: m.conversationId,
+		seq: m.seq,
+		clientId: m.clientId,
+		senderId: m.senderId,
+		text: deleted ? null : m.text,
+		files: deleted ? [] : m.fileIds.map(id => files[id]).filter((f): f is FileView => Boolean(f)),
+		embed: deleted ? null : m.embed,
+		replyToSeq: m.replyToSeq,
+		createdAt: iso(m.createdAt)!,
+		editedAt: iso(m.editedAt),
+		deleted
+	};
+}
+
+/** Current views of the files of these messages, as `viewerId` may see them; none when files is unreachable. */
+export async function fileViews(broker: ServiceBroker, rows: MessageRow[], viewerId: string): Promise<Record<string, FileView>> {
+	const ids = [...new Set(rows.filter(r => !r.deletedAt).flatMap(r => r.fileIds))];
+	if (ids.length === 0) return {};
+	return broker.call<Record<string, FileView>, { ids: string[]; viewerId: string }>("files.views", { ids, viewerId });
+}
+
+export async function messageViews(broker: ServiceBroker, rows: MessageRow[], viewerId: string): Promise<MessageView[]> {
+	const files = await fileViews(broker, rows, viewerId);
+	return rows.map(r => messageView(r, files));
+}
+
+export function conversationView(
+	c: ConversationRow,
+	me: MemberRow,
+	members: MemberRow[],
+	lastMessage: MessageView | null,
+	profiles: Record<string, ProfileCard>,
+	receiptsOff: Set<string>
+): ConversationView {
+	return {
+		id: c.id,
+		kind: c.kind,
+		title: c.title,
+		createdBy: c.createdBy,
+		createdAt: iso(c.createdAt)!,
+		lastSeq: c.lastSeq,
+		unreadCount: unreadCount(c.lastSeq, me.readSeq),
+		readSeq: me.readSeq,
+		muted: me.muted,
+		role: me.role,
+		lastMessage,
+		members: members.map(m => ({
+			userId: m.userId,
+			role: m.role,
+			// Someone who turned receipts off shows no marker (their own client knows it from readSeq above).
+			readSeq: receiptsOff.has(m.userId) && m.userId !== me.userId ? null : m.readSeq,
+			profile: profileCard(profiles[m.userId])
+		}))
+	};
+}
+
+function profileCard(p: ProfileCard | undefined): ProfileCard | null {
+	if (!p) return null;
+	return { id: p.id, username: p.username, displayName: p.displayName, avatar: p.avatar ?? null };
+}
