@@ -11,7 +11,7 @@ import type { ProfileKey } from "../rules/lookup";
 import { phoneKeyOfInput } from "../rules/phone-key";
 import { computeTrustScore, type TrustScore } from "../rules/trust-score";
 import { followerIdsAfter, pageFollows, pageRequests, relationshipOf, relationshipsOf, type ListKind } from "../store/graph";
-import { findProfile, findProfiles, type ProfileRow } from "../store/profiles";
+import { findProfile, findProfileFor, findProfiles, type ProfileRow } from "../store/profiles";
 import { findByPhoneKey, searchProfiles } from "../store/search";
 import { loadStats } from "../store/stats";
 import { suggestFor } from "../store/suggestions";
@@ -40,11 +40,12 @@ async function rowsInOrder(rt: UsersRuntime, ids: string[]): Promise<ProfileRow[
 
 /** A profile the viewer may see: blocked by its owner means "not found". */
 async function visibleProfile(rt: UsersRuntime, viewerId: string | null, key: ProfileKey): Promise<{ row: ProfileRow; rel: Relationship }> {
-	const row = await findProfile(db(rt), key);
-	if (!row) throw UsersError.userNotFound();
-	const rel = viewerId && viewerId !== row.id ? await relationshipOf(db(rt), viewerId, row.id) : NO_RELATIONSHIP;
+	const found = viewerId ? await findProfileFor(db(rt), key, viewerId) : await findProfile(db(rt), key).then(row => row && { row, rel: NO_RELATIONSHIP });
+	if (!found) throw UsersError.userNotFound();
+	// My own profile: no relationship with myself.
+	const rel = found.row.id === viewerId ? NO_RELATIONSHIP : found.rel;
 	if (rel.blockedBy) throw UsersError.userNotFound();
-	return { row, rel };
+	return { row: found.row, rel };
 }
 
 export async function getProfile(rt: UsersRuntime, viewerId: string | null, key: ProfileKey): Promise<UserView> {

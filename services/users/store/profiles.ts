@@ -1,6 +1,6 @@
 /** Profile rows: reads (with the posts count from stats), locks and writes. */
 import type { Language } from "../../../lib/events/catalogue";
-import type { WhoCanMessage } from "../rules/access";
+import type { Relationship, WhoCanMessage } from "../rules/access";
 import type { ProfileKey } from "../rules/lookup";
 import { execute, select, uuidArray, type Db } from "./sql";
 
@@ -36,6 +36,37 @@ export async function findProfile(db: Db, key: ProfileKey): Promise<ProfileRow |
 	const where = key.kind === "id" ? "p.id = :value" : "p.username = :value";
 	const [row] = await select<ProfileRow>(db, `${PROFILE_SELECT} WHERE ${where} AND p.deleted_at IS NULL`, { value: key.value });
 	return row ?? null;
+}
+
+/**
+ * A live profile and the viewer's relationship to it in one round trip (the
+ * hot path of GET /users/:id); the same six probes as graph.relationshipsOf.
+ */
+export async function findProfileFor(db: Db, key: ProfileKey, viewerId: string): Promise<{ row: ProfileRow; rel: Relationship } | null> {
+	const where = key.kind === "id" ? "p.id = :value" : "p.username = :value";
+	const [row] = await select<ProfileRow & { r_following: boolean; r_followed_by: boolean; r_requested: boolean; r_blocking: boolean; r_blocked_by: boolean; r_muting: boolean }>(
+		db,
+		`SELECT ${COLUMNS},
+		        EXISTS (SELECT 1 FROM users.follows WHERE follower_id = :viewer AND followee_id = p.id) AS r_following,
+		        EXISTS (SELECT 1 FROM users.follows WHERE follower_id = p.id AND followee_id = :viewer) AS r_followed_by,
+		        EXISTS (SELECT 1 FROM users.follow_requests WHERE requester_id = :viewer AND target_id = p.id) AS r_requested,
+		        EXISTS (SELECT 1 FROM users.blocks WHERE blocker_id = :viewer AND blocked_id = p.id) AS r_blocking,
+		        EXISTS (SELECT 1 FROM users.blocks WHERE blocker_id = p.id AND blocked_id = :viewer) AS r_blocked_by,
+		        EXISTS (SELECT 1 FROM users.mutes WHERE muter_id = :viewer AND muted_id = p.id) AS r_muting
+		   FROM users.profiles p LEFT JOIN users.stats s ON s.user_id = p.id
+		  WHERE ${where} AND p.deleted_at IS NULL`,
+		{ value: key.value, viewer: viewerId }
+	);
+	if (!row) return null;
+	const rel: Relationship = {
+		following: row.r_following,
+		followedBy: row.r_followed_by,
+		requested: row.r_requested,
+		blocking: row.r_blocking,
+		blockedBy: row.r_blocked_by,
+		muting: row.r_muting
+	};
+	return { row, rel };
 }
 
 export async function findProfiles(db: Db, ids: readonly string[]): Promise<ProfileRow[]> {
