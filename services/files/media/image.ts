@@ -26,6 +26,9 @@ export interface ImageResult {
 	blurhash: string;
 }
 
+// Every upload is a different image: libvips' operation cache would only hold memory.
+sharp.cache(false);
+
 /** sharp's format names for the MIME types the sniffer accepts as images. */
 const FORMATS: Record<string, string> = { "image/jpeg": "jpeg", "image/png": "png", "image/webp": "webp", "image/gif": "gif" };
 
@@ -41,7 +44,7 @@ async function encoded(pipeline: Sharp, mime: string): Promise<EncodedImage> {
 /** The cleaned original, in the format it came in (GIF keeps its first frame only). */
 function reencode(raw: Raw, mime: string): Promise<EncodedImage> {
 	const img = fromRaw(raw);
-	if (mime === "image/jpeg") return encoded(img.jpeg({ quality: 90, chromaSubsampling: "4:4:4" }), mime);
+	if (mime === "image/jpeg") return encoded(img.jpeg({ quality: 90 }), mime);
 	if (mime === "image/png") return encoded(img.png({ compressionLevel: 6 }), mime);
 	if (mime === "image/gif") return encoded(img.gif(), mime);
 	return encoded(img.webp({ quality: 90 }), "image/webp");
@@ -79,17 +82,23 @@ export async function processImage(input: Buffer, mime: string, maxPixels: numbe
 	} catch {
 		throw new MediaRejected("corrupt_image", "The image is damaged or truncated");
 	}
-	const original = await reencode(raw, mime);
-	const variants = {} as Record<ImageVariant, EncodedImage>;
-	for (const [name, max] of Object.entries(IMAGE_VARIANTS) as [ImageVariant, number][]) {
-		const size = fitInside(raw.width, raw.height, max);
-		variants[name] = await encoded(fromRaw(raw).resize(size.width, size.height).webp({ quality: 80 }), "image/webp");
-	}
-	return { original, variants, width: raw.width, height: raw.height, blurhash: await blurhashOf(raw) };
+	// Encodes run side by side on libvips' threads; WebP effort 2 is about twice as fast as the default
+	// for a few percent more bytes (measured in docs/benchmarks.md, files-media).
+	const names = Object.keys(IMAGE_VARIANTS) as ImageVariant[];
+	const [original, blurhash, ...encodedVariants] = await Promise.all([
+		reencode(raw, mime),
+		blurhashOf(raw),
+		...names.map(name => {
+			const size = fitInside(raw.width, raw.height, IMAGE_VARIANTS[name]);
+			return encoded(fromRaw(raw).resize(size.width, size.height).webp({ quality: 80, effort: 2 }), "image/webp");
+		})
+	]);
+	const variants = Object.fromEntries(names.map((name, i) => [name, encodedVariants[i]])) as Record<ImageVariant, EncodedImage>;
+	return { original, variants, width: raw.width, height: raw.height, blurhash };
 }
 
 /** A video poster: any still frame (PNG from ffmpeg) → WebP + BlurHash. */
 export async function processPoster(png: Buffer): Promise<{ image: EncodedImage; blurhash: string }> {
 	const raw = await decodeRaw(png, 100_000_000);
-	return { image: await encoded(fromRaw(raw).webp({ quality: 80 }), "image/webp"), blurhash: await blurhashOf(raw) };
+	return { image: await encoded(fromRaw(raw).webp({ quality: 80, effort: 2 }), "image/webp"), blurhash: await blurhashOf(raw) };
 }
