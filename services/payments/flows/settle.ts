@@ -14,7 +14,7 @@ import type { Transaction } from "sequelize";
 import { inTransaction } from "../../../lib/db/transaction";
 import { newId } from "../../../lib/ids";
 import { refusal } from "../rules/escrow-state";
-import type { CollectionOutcome } from "../rules/intent-state";
+import { canMove, type CollectionOutcome } from "../rules/intent-state";
 import { accounts, transfer } from "../rules/ledger";
 import { dbOf, type PaymentsRuntime } from "../runtime";
 import { findEscrow } from "../store/escrows";
@@ -112,7 +112,7 @@ export async function settleIntent(rt: PaymentsRuntime, intentId: string, outcom
 		else if (i.status === "succeeded") {
 			if (!i.flag) await flag(rt, t, i.id, "failure_after_success");
 			result = "ignored";
-		} else if (i.status !== "pending" && i.status !== "processing") result = "duplicate";
+		} else if (!canMove(i.status, outcome.state)) result = "duplicate";
 		else {
 			await execute(
 				db,
@@ -132,7 +132,7 @@ export async function expireIntent(rt: PaymentsRuntime, intentId: string): Promi
 	return inTransaction(rt.sequelize, async t => {
 		const db = dbOf(rt, t);
 		const i = await findIntent(db, intentId, true);
-		if (!i || (i.status !== "pending" && i.status !== "processing") || new Date(i.expires_at).getTime() > Date.now()) return false;
+		if (!i || !canMove(i.status, "expired") || new Date(i.expires_at).getTime() > Date.now()) return false;
 		await execute(db, "UPDATE payments.payment_intents SET status = 'expired', failure_code = 'EXPIRED', updated_at = now(), finished_at = now() WHERE id = :id", { id: intentId });
 		await rt.raiseEvent(t, "payments.intent.expired", eventBase(i), i.payer_id);
 		return true;

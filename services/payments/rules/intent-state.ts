@@ -17,10 +17,6 @@ const NEXT: Record<IntentStatus, readonly IntentStatus[]> = {
 	expired: []
 };
 
-export function isFinal(status: IntentStatus): boolean {
-	return NEXT[status].length === 0;
-}
-
 export function canMove(from: IntentStatus, to: IntentStatus): boolean {
 	return NEXT[from].includes(to);
 }
@@ -29,8 +25,3 @@ export function canMove(from: IntentStatus, to: IntentStatus): boolean {
 export type CollectionOutcome =
 	| { state: "succeeded"; amountMinor: number | null; receipt: string | null; phone: string | null }
 	| { state: "failed" | "cancelled"; code: string; reason: string };
-
-/** Backoff of status polls: first after `firstS`, then doubling, capped. */
-export function nextCheckDelayS(checks: number, firstS: number, maxS: number): number {
-	return Math.min(maxS, firstS * 2 ** Math.min(checks, 20));
-}

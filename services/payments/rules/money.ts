@@ -115,13 +115,3 @@ export function splitByWeights(minor: number, weights: number[]): number[] {
 	}
 	return parts.map(Number);
 }
-
-/** "TZS 1,500.00" — for logs and operator reports, never for arithmetic. */
-export function formatMoney(minor: number, currency: Currency): string {
-	const exp = exponent(currency);
-	const sign = minor < 0 ? "-" : "";
-	const abs = Math.abs(minor);
-	const major = Math.floor(abs / 10 ** exp).toLocaleString("en-US");
-	const fraction = exp > 0 ? `.${String(abs % 10 ** exp).padStart(exp, "0")}` : "";
-	return `${currency} ${sign}${major}${fraction}`;
-}
