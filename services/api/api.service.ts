@@ -14,6 +14,7 @@
  *   action  api.pushToUsers { userIds, frame }                     → same for several users
  *   event   api.ws.deliver  { userIds, frame }  (broadcast)        → what the two actions send; may be broadcast directly
  *   event   api.ws.closeSession { sessionId }   (broadcast)        → close that session's sockets now
+ *   action  api.online      { userIds }  → { userIds }             → which of them hold a socket on THIS node (call each api node)
  *   emits   ws.client.frame { userId, sessionId, frame }           → a client frame (e.g. typing), for the owning domain
  *   action  api.address     → { host, port, url }                  → where this node listens (tests, tooling)
  */
@@ -269,6 +270,15 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiLocals> & { merged(t
 			handler(this: ApiThis, ctx: Context<{ userIds: string[]; frame: ServerFrame }>) {
 				ctx.broadcast("api.ws.deliver", { userIds: ctx.params.userIds, frame: ctx.params.frame }, { groups: ["api"] });
 				return { sent: true };
+			}
+		},
+
+		online: {
+			visibility: "public",
+			params: { userIds: { type: "array", items: { type: "string", min: 1 }, max: 1000 } },
+			handler(this: ApiThis, ctx: Context<{ userIds: string[] }>) {
+				// This node's sockets only: a caller that needs every node calls each api node by nodeID.
+				return { userIds: this.wsHub?.online(ctx.params.userIds) ?? [] };
 			}
 		}
 	},

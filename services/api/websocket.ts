@@ -58,6 +58,8 @@ export interface WsHubOptions {
 export interface WsHub {
 	/** Sends a frame to every socket of these users on this node; returns how many sockets got it. */
 	deliver(userIds: string[], frame: ServerFrame): number;
+	/** Which of these users hold at least one open socket on this node. */
+	online(userIds: string[]): string[];
 	/** Closes this node's sockets of a session; returns how many. */
 	closeSession(sessionId: string, code?: number, reason?: string): number;
 	/** Runs the revocation sweep now (also runs on its timer). */
@@ -271,6 +273,7 @@ export function createWsHub(opts: WsHubOptions): WsHub {
 			for (const userId of new Set(userIds)) for (const client of byUser.get(userId) ?? []) if (send(client, payload)) n++;
 			return n;
 		},
+		online: userIds => [...new Set(userIds)].filter(id => byUser.has(id)),
 		closeSession,
 		sweepRevoked,
 		connectionCount: () => clients.size,

@@ -6,9 +6,12 @@
  * next seq, and the message is inserted in the same transaction, so seqs are
  * gap-free and unique under any number of parallel sends; parallel retries of
  * one clientId queue on the same lock and the later ones find the first one's
- * message. The durable `messages.message.sent` (notifications for members
- * starting an unread streak) is written in that transaction; frames to open
- * sockets go out after the commit.
+ * message. The durable `messages.message.sent` is written in that
+ * transaction for the members to notify: not the sender, not muted, not
+ * online (an open socket on any gateway), and only at the start of an unread
+ * streak (everything before this message was read: one notification per
+ * conversation until they read it). Frames to open sockets go out after the
+ * commit.
  */
 import { inTransaction } from "../../../lib/db/transaction";
 import { newId } from "../../../lib/ids";
@@ -23,6 +26,7 @@ import { findByClientId, insertMessage, seqExists } from "../store/messages";
 import { execute } from "../store/sql";
 import { messageViews, type MessageView } from "../view";
 import { canMessage, claimFiles, profiles, push } from "./peers";
+import { onlineAmong } from "./presence";
 
 export interface SendInput {
 	clientId: string;
@@ -58,6 +62,9 @@ export async function sendMessage(rt: MessagesRuntime, me: string, conversationI
 	// Claiming is idempotent for the same ref, so a send that fails after it can be retried.
 	if (content.fileIds.length) await claimFiles(rt.broker, me, content.fileIds, fileRef(conversationId));
 	const sender = (await profiles(rt.broker, [me]))[me];
+	// Members who would start an unread streak with this message: skip those watching their socket.
+	const candidates = others.filter(m => !m.muted && m.readSeq >= conversation.lastSeq).map(m => m.userId);
+	const online = await onlineAmong(rt.broker, candidates, rt.logger);
 
 	const result = await inTransaction(rt.sequelize, async t => {
 		const tdb = { sequelize: rt.sequelize, t };
@@ -83,7 +90,7 @@ export async function sendMessage(rt: MessagesRuntime, me: string, conversationI
 		});
 		await execute(tdb, `UPDATE messages.members SET read_seq = :seq WHERE conversation_id = :conversationId AND user_id = :me`, { seq, conversationId, me });
 
-		const recipientIds = current.filter(m => m.userId !== me && !m.muted && startsUnreadStreak(m.readSeq, seq)).map(m => m.userId);
+		const recipientIds = current.filter(m => m.userId !== me && !m.muted && !online.has(m.userId) && startsUnreadStreak(m.readSeq, seq)).map(m => m.userId);
 		if (recipientIds.length)
 			await rt.raiseEvent(
 				t,

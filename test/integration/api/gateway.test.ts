@@ -5,6 +5,7 @@ import type { Context } from "moleculer";
 import { registerReadinessCheck } from "../../../lib/node/readiness";
 import { makeSigningKey, signAccessToken } from "../../fixtures/services/auth.service";
 import { startGatewayNode, startGatewayStack, waitForRoute, type GatewayNode, type GatewayStack } from "./gateway-stack";
+import { waitFor } from "../../support/wait";
 import { http } from "./http";
 import { openSocket, refusedUpgrade, wsUrl } from "./ws-client";
 
@@ -397,6 +398,18 @@ describe("api gateway (one node, Redis)", function () {
 				alice.close();
 				bob.close();
 			}
+		});
+
+		it("api.online answers which users hold a socket on this node", async () => {
+			const erin = await openSocket(wsUrl(url, `/ws?token=${await stack.mint({ sub: "erin" })}`));
+			try {
+				expect(await stack.broker.call("api.online", { userIds: ["erin", "frank", "erin"] })).to.deep.equal({ userIds: ["erin"] });
+			} finally {
+				erin.close();
+			}
+			await erin.closed;
+			// The server sees the close a moment after the client does.
+			await waitFor(async () => ((await stack.broker.call("api.online", { userIds: ["erin"] })) as { userIds: string[] }).userIds.length === 0, "erin offline", 5000);
 		});
 
 		it("forwards client frames as the ws.client.frame event and answers ping", async () => {
