@@ -49,25 +49,30 @@ export async function findOwned(rt: FilesRuntime, ownerId: string, id: string): 
 
 const payload = (row: FileRow) => ({ fileId: row.id, ownerId: row.ownerId, purpose: row.purpose, kind: row.kind, ref: row.ref });
 
-/** processing → ready with its event; when the file was deleted meanwhile, its new objects go too. */
+/**
+ * processing → ready with its event. When the file was deleted meanwhile, the new objects go too.
+ * A video worker that lost its job (another holds it now), or a file no longer processing,
+ * changes nothing and removes nothing.
+ */
 export async function finishReady(rt: FilesRuntime, id: string, result: files.ReadyResult, job?: { worker: string }): Promise<FileRow | null> {
-	const row = await inTransaction(rt.db().sequelize, async t => {
+	const outcome = await inTransaction(rt.db().sequelize, async t => {
 		const db = { ...rt.db(), t };
 		const current = await files.findFile(db, id, true);
-		if (!current) return null;
-		if (job && !(await jobs.holdIfOwned(db, id, job.worker))) return null;
-		if (!(await files.markReady(db, id, result))) {
-			if (job) await jobs.finish(db, id, "done");
-			return null;
-		}
+		if (job && !(await jobs.holdIfOwned(db, id, job.worker))) return { kind: "lost" as const };
 		if (job) await jobs.finish(db, id, "done");
+		if (!current || current.status === "deleted") return { kind: "gone" as const };
+		if (!(await files.markReady(db, id, result))) return { kind: "lost" as const };
 		const ready = (await files.findFile(db, id)) as FileRow;
 		await rt.raiseEvent(t, "files.file.ready", payload(ready), ready.ownerId);
-		return ready;
+		return { kind: "ready" as const, row: ready };
 	});
+	if (outcome.kind === "lost") return null;
+	if (outcome.kind === "gone") {
+		await purgeLater(rt, id);
+		return null;
+	}
 	await rt.store.remove([uploadKey(id)]).catch(err => rt.warn(`files: could not remove the upload of ${id}`, err));
-	if (!row) await purgeLater(rt, id);
-	return row;
+	return outcome.row;
 }
 
 /** processing → failed with its reason and event; the bytes are removed, the row stays for the client to see. */

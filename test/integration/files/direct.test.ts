@@ -8,7 +8,7 @@ import { expect } from "chai";
 import sharp from "sharp";
 import { getStack, type Stack } from "../../support/stack";
 import { createUser, type TestUser } from "../../support/users";
-import { call, directUpload, download, fileRow, jobRow, jpegWithGps, makeVideo, objectsOf, outboxOf, settled } from "./support";
+import { call, directUpload, download, fileRow, jobRow, jpegWithGps, makeVideo, objectsOf, outboxOf, settled, upload } from "./support";
 
 const MB = 1024 * 1024;
 
@@ -58,6 +58,17 @@ describe("files: direct uploads and video", function () {
 		expect((await outboxOf(fileId)).map(e => e.type)).to.deep.equal(["files.file.ready"]);
 		// The raw upload (with its metadata) is gone once the cleaned copy exists.
 		expect(await objectsOf(stack, fileId)).to.deep.equal([`f/${fileId}/poster.webp`, `f/${fileId}/video.mp4`]);
+	});
+
+	it("takes a small video through POST /files too (processing, then ready)", async () => {
+		const clip = await makeVideo({ width: 320, height: 240, seconds: 1 });
+		const res = await upload(stack, alice, clip, { purpose: "message", filename: "clip.mp4", type: "video/mp4" });
+		expect(res.status, res.text).to.equal(201);
+		expect(res.json).to.include({ kind: "video", status: "processing", url: null });
+		const done = (await settled(stack, alice, res.json.id)).json;
+		expect(done).to.include({ status: "ready", width: 320, height: 240, mime: "video/mp4" });
+		// A private video: its URLs are short-lived.
+		expect(new URL(done.variants.mp4).searchParams.get("X-Amz-Expires")).to.equal("900");
 	});
 
 	it("processes an image sent as a direct upload at once", async () => {
