@@ -136,6 +136,21 @@ export interface EventDataMap {
 	"social.post.created": { postId: string; authorId: string; visibility: "public" | "followers" | "private" };
 	"social.post.deleted": { postId: string; authorId: string };
 
+	// social (docs/social.md): activity that reaches people, and the posts other domains ask for.
+	"social.post.liked": { postId: string; authorId: string; likerId: string; liker: UserRef };
+	/** `parentId`/`parentAuthorId`: the comment replied to, null for a top-level comment. */
+	"social.comment.created": { commentId: string; postId: string; postAuthorId: string; authorId: string; author: UserRef; parentId: string | null; parentAuthorId: string | null };
+	"social.comment.replied": { commentId: string; postId: string; postAuthorId: string; authorId: string; author: UserRef; parentId: string; parentAuthorId: string };
+	/** Users mentioned by a new post or newly mentioned by an edit (only those who can see the post). */
+	"social.mention.created": { postId: string; authorId: string; author: UserRef; mentionedIds: string[] };
+	"social.post.reposted": { postId: string; authorId: string; reposterId: string; reposter: UserRef; repostedAt: string };
+	/** `postId` is the new quote post, `quotedPostId` the post it quotes. */
+	"social.post.quoted": { postId: string; quotedPostId: string; quotedAuthorId: string; authorId: string; author: UserRef };
+	/** Raised by commerce when a product becomes active; `postToFeed` asks social for the seller's post embedding it. */
+	"commerce.product.published": { productId: string; shopId: string; sellerId: string; postToFeed: boolean; title: string };
+	/** Raised by events when an event is published; `postToFeed` asks social for the organizer's post embedding it. */
+	"events.event.published": { eventId: string; organizerId: string; postToFeed: boolean; title: string };
+
 	// files (docs/files.md). `ref` is what holds the file (`<domain>:…`), null while nothing does.
 	/** Processing finished: images at upload, videos when their job is done. */
 	"files.file.ready": { fileId: string; ownerId: string; purpose: string; kind: FileKindName; ref: string | null };
@@ -181,8 +196,8 @@ const EVENTS: Record<string, EventDefinition> = {
 	"auth.user.reinstated": { description: "An admin lifted a suspension.", consumers: ["notifications"] },
 	"auth.user.deleted": { description: "The user deleted the account; personal data is anonymised.", consumers: ["notifications", "users"] },
 
-	"users.follow.created": { description: "Someone now follows a user (directly, or their request was accepted).", consumers: ["notifications"] },
-	"users.follow.removed": { description: "A follow ended (unfollow, or a block removed it).", consumers: [] },
+	"users.follow.created": { description: "Someone now follows a user (directly, or their request was accepted).", consumers: ["notifications", "social"] },
+	"users.follow.removed": { description: "A follow ended (unfollow, or a block removed it).", consumers: ["social"] },
 	"users.follow.requested": { description: "Someone asked to follow a private account.", consumers: ["notifications"] },
 	"users.follow.accepted": { description: "A private account accepted a follow request.", consumers: ["notifications"] },
 	"users.block.created": { description: "A user blocked another; follows both ways were removed.", consumers: [] },
@@ -194,8 +209,16 @@ const EVENTS: Record<string, EventDefinition> = {
 	"commerce.review.created": { description: "A buyer reviewed a product (rates its seller).", consumers: ["users"] },
 	"events.rating.created": { description: "An attendee rated an event's organizer.", consumers: ["users"] },
 	"social.report.upheld": { description: "Moderators upheld a report against a user.", consumers: ["users"] },
-	"social.post.created": { description: "A user published a post.", consumers: ["users"] },
-	"social.post.deleted": { description: "A post was deleted.", consumers: ["users"] },
+	"social.post.created": { description: "A user published a post (social fans it out to followers' feeds).", consumers: ["users", "social"] },
+	"social.post.deleted": { description: "A post was deleted (social removes it from cached feeds).", consumers: ["users", "social"] },
+	"social.post.liked": { description: "Someone liked a post.", consumers: ["notifications"] },
+	"social.comment.created": { description: "Someone commented on a post (or replied to a comment on it).", consumers: ["notifications"] },
+	"social.comment.replied": { description: "Someone replied to a comment.", consumers: ["notifications"] },
+	"social.mention.created": { description: "A post mentions users who can see it.", consumers: ["notifications"] },
+	"social.post.reposted": { description: "Someone reposted a post (social fans the repost out to their followers).", consumers: ["notifications", "social"] },
+	"social.post.quoted": { description: "Someone quoted a post in a new post.", consumers: ["notifications"] },
+	"commerce.product.published": { description: "A product became active; with postToFeed, social posts it for the seller.", consumers: ["social"] },
+	"events.event.published": { description: "An event was published; with postToFeed, social posts it for the organizer.", consumers: ["social"] },
 
 	// For the domains that wait on media (a post or product whose video is still processing); none subscribes yet.
 	"files.file.ready": { description: "A file finished processing: variants, poster and duration are available.", consumers: [] },

@@ -34,6 +34,7 @@ import { queueOtp } from "./ingest/otp";
 import "./mappings/auth";
 import "./mappings/messages";
 import "./mappings/payments";
+import "./mappings/social";
 import "./mappings/users";
 import { eventMapping, mappedEventTypes } from "./mappings/registry";
 import { Notification, toView } from "./models/notification";

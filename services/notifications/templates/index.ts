@@ -4,10 +4,11 @@ import { otpTemplates } from "./otp";
 import { paymentsTemplates } from "./payments";
 import { securityTemplates } from "./security";
 import { socialTemplates } from "./social";
+import { socialActivityTemplates } from "./social-activity";
 import { usersTemplates } from "./users";
 import type { Template } from "./types";
 
-export const TEMPLATES = { ...otpTemplates, ...securityTemplates, ...socialTemplates, ...usersTemplates, ...paymentsTemplates, ...messagesTemplates } satisfies Record<string, Template>;
+export const TEMPLATES = { ...otpTemplates, ...securityTemplates, ...socialTemplates, ...socialActivityTemplates, ...usersTemplates, ...paymentsTemplates, ...messagesTemplates } satisfies Record<string, Template>;
 
 export type TemplateId = keyof typeof TEMPLATES;
 
