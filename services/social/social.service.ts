@@ -44,7 +44,7 @@ const GROUP = "social";
 /** A feed key nobody owns, touched by the readiness check to prove Redis answers. */
 const READINESS_PROBE_ID = "00000000-0000-7000-8000-000000000000";
 
-type Meta = { user?: GatewayUser | null; $statusCode?: number };
+type Meta = { user?: GatewayUser | null; $statusCode?: number; $location?: string };
 type Ctx<P = Record<string, unknown>> = Context<P, Meta>;
 
 interface Locals {
@@ -132,6 +132,7 @@ const SocialService: WithChannels<ServiceSchema<ServiceSettingSchema, Methods, L
 			async handler(this: This, ctx: Ctx<CreatePostInput>) {
 				const post = await createPost(this.rt, me(ctx), pick(ctx.params, Object.keys(createParams)));
 				ctx.meta.$statusCode = 201;
+				ctx.meta.$location = `/api/v1/social/posts/${post.id}`;
 				return post;
 			}
 		},
@@ -229,6 +230,7 @@ const SocialService: WithChannels<ServiceSchema<ServiceSettingSchema, Methods, L
 			async handler(this: This, ctx: Ctx<{ id: string; text: string; parentId?: string }>) {
 				const comment = await addComment(this.rt, me(ctx), ctx.params.id.toLowerCase(), { text: ctx.params.text, parentId: ctx.params.parentId });
 				ctx.meta.$statusCode = 201;
+				ctx.meta.$location = `/api/v1/social/posts/${comment.postId}/comments`;
 				return comment;
 			}
 		},

@@ -35,7 +35,6 @@ export async function rebuildHome(rt: SocialRuntime, userId: string): Promise<nu
 export async function homeFeed(rt: SocialRuntime, viewerId: string, params: { cursor?: string; limit?: number }): Promise<Page<PostView>> {
 	if (!(await rt.feeds.touch(viewerId))) await rebuildHome(rt, viewerId);
 	const followees = await followeesOf(db(rt), viewerId, rt.cfg.feed.fanoutMaxFollowers);
-	const following = new Set(followees.all);
 	const authors = [...followees.all, viewerId];
 
 	async function fetch(pos: FeedPosition | null, n: number): Promise<FeedEntry[]> {
@@ -53,7 +52,10 @@ export async function homeFeed(rt: SocialRuntime, viewerId: string, params: { cu
 
 	return collectPage(rt, viewerId, params, {
 		fetch,
-		options: async ids => ({ listing: true, reposters: await followedReposters(db(rt), viewerId, ids) }),
-		keep: view => view.author.id === viewerId || following.has(view.author.id) || (view.repostedBy?.length ?? 0) > 0
+		options: async ids => ({
+			listing: true,
+			reposters: await followedReposters(db(rt), viewerId, ids),
+			member: (row, rel, view) => row.author_id === viewerId || Boolean(rel?.following) || (view.repostedBy?.length ?? 0) > 0
+		})
 	});
 }

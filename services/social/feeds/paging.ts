@@ -18,10 +18,8 @@ const MAX_ROUNDS = 5;
 export interface ListSource {
 	/** Entries strictly after the position, in feed order, at most n. */
 	fetch(pos: FeedPosition | null, n: number): Promise<FeedEntry[]>;
-	/** Render options for a batch of entries (feeds add who reposted). */
+	/** Render options for a batch of entries (feeds add who reposted and who belongs). */
 	options(postIds: string[]): Promise<RenderOptions>;
-	/** Further filter on rendered posts (feed membership). */
-	keep?(view: PostView): boolean;
 }
 
 export function readPosition(params: { cursor?: string; limit?: number }): { limit: number; after: FeedPosition | null } {
@@ -45,7 +43,7 @@ export async function collectPage(rt: SocialRuntime, viewerId: string | null, pa
 		const views = new Map((await renderPosts(rt, ordered, viewerId, await source.options(ordered.map(r => r.id)))).map(v => [v.id, v]));
 		for (const entry of entries) {
 			const view = views.get(entry.postId);
-			if (view && (!source.keep || source.keep(view))) out.push({ entry, view });
+			if (view) out.push({ entry, view });
 		}
 		pos = [entries[entries.length - 1].score, entries[entries.length - 1].postId];
 		if (exhausted) break;

@@ -52,6 +52,8 @@ export interface RenderOptions {
 	listing: boolean;
 	/** Feeds: who among the people the viewer follows reposted each post. */
 	reposters?: Map<string, string[]>;
+	/** Feeds: whether a visible post belongs in this list, given the viewer's relationship with its author. */
+	member?(row: PostRow, rel: FullRelationship | undefined, view: PostView): boolean;
 }
 
 export interface RenderContext {
@@ -150,6 +152,7 @@ export async function renderPosts(rt: SocialRuntime, rows: PostRow[], viewerId: 
 				})
 				.map(id => authorView(profiles.get(id)!));
 		}
+		if (opts.member && !opts.member(row, rels.get(row.author_id), v)) continue;
 		out.push(v);
 	}
 	return out;
