@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { newId } from "../../../lib/ids";
 import { getStack, type Stack } from "../../support/stack";
 import { createUser, type TestUser } from "../../support/users";
+import { waitFor } from "../../support/wait";
 import { http } from "../api/http";
 import { balance, collectionEntries, complete, createIntent, intentRow, outboxEvents, processedEvents, simShow, waitForStatus } from "./support";
 
@@ -41,6 +42,13 @@ describe("payments: M-Pesa Daraja collections", function () {
 		expect(seen.status).to.equal(200);
 		expect(seen.json).to.include({ id: intent.id, status: "succeeded", amount: 250_000, currency: "KES", provider: "mpesa", providerReference: intent.providerReference });
 		expect(seen.json.purpose).to.deep.equal(intent.purpose);
+
+		// notifications consumes the event: the payer is told, with the amount in their language.
+		const notice = await waitFor(async () => {
+			const list = await http(stack.apiUrl, "/api/v1/notifications", { token: payer.accessToken });
+			return (list.json.items as Array<{ type: string; body: string; data: Record<string, string> }>).find(n => n.type === "payment.succeeded" && n.data.intentId === intent.id);
+		}, "the payment notification", 20_000, 100);
+		expect(notice.body).to.contain("KES 2,500");
 	});
 
 	it("GET /payments/intents/:id is the payer's only: 404 for others, 401 without a token, 400 for a bad id", async () => {
@@ -75,6 +83,19 @@ describe("payments: M-Pesa Daraja collections", function () {
 		await waitForStatus(intent.id, ["expired"], 40_000);
 		expect(await outboxEvents("payments.intent.expired", "intentId", intent.id)).to.equal(1);
 		expect(await collectionEntries(intent.id)).to.equal(0);
+	});
+
+	it("money that arrives after the intent expired is booked to the payer's wallet and flagged", async () => {
+		const intent = await createIntent(stack, { payerId: payer.userId, provider: "mpesa", amount: 70_000, lifetimeSeconds: 5 });
+		await complete(stack, "mpesa", intent.providerReference!, { outcome: "timeout" });
+		await waitForStatus(intent.id, ["expired"], 40_000);
+		const before = await balance(`user:${payer.userId}:wallet`, "KES");
+		await complete(stack, "mpesa", intent.providerReference!, { outcome: "success" });
+		await waitFor(async () => (await intentRow(intent.id)).flag === "late_success", "the late payment to be booked", 20_000, 100);
+		expect((await intentRow(intent.id)).status).to.equal("expired");
+		expect((await balance(`user:${payer.userId}:wallet`, "KES")) - before).to.equal(70_000);
+		expect(await balance(`escrow:order:${intent.purpose.id}`, "KES")).to.equal(0);
+		expect(await outboxEvents("payments.intent.succeeded", "intentId", intent.id)).to.equal(0);
 	});
 
 	it("a duplicate callback is stored once and books once", async () => {

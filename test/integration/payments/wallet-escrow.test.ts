@@ -4,6 +4,7 @@
  */
 import { expect } from "chai";
 import { newId } from "../../../lib/ids";
+import { coreQuery } from "../../support/db";
 import { getStack, type Stack } from "../../support/stack";
 import { createUser, type TestUser } from "../../support/users";
 import { waitFor } from "../../support/wait";
@@ -22,6 +23,28 @@ describe("payments: methods, wallet, escrow and payouts", function () {
 	before(async () => {
 		stack = await getStack();
 		[buyer, seller, stranger] = await Promise.all([createUser(stack), createUser(stack), createUser(stack)]);
+	});
+
+	it("publishes exactly its REST routes in the OpenAPI document (internal actions stay internal)", async () => {
+		const doc = (await http(stack.apiUrl, "/api/openapi.json")).json as { paths: Record<string, Record<string, unknown>> };
+		const ours = Object.entries(doc.paths)
+			.filter(([path]) => path.startsWith("/api/v1/payments"))
+			.flatMap(([path, ops]) => Object.keys(ops).map(m => `${m.toUpperCase()} ${path}`))
+			.sort();
+		expect(ours).to.deep.equal([
+			"DELETE /api/v1/payments/methods/{id}",
+			"GET /api/v1/payments/admin/ledger-check",
+			"GET /api/v1/payments/admin/reconciliation",
+			"GET /api/v1/payments/intents/{id}",
+			"GET /api/v1/payments/methods",
+			"GET /api/v1/payments/payouts/{id}",
+			"GET /api/v1/payments/transactions",
+			"GET /api/v1/payments/wallet",
+			"POST /api/v1/payments/admin/disputes/resolve",
+			"POST /api/v1/payments/callbacks/{provider}",
+			"POST /api/v1/payments/methods",
+			"POST /api/v1/payments/payouts"
+		]);
 	});
 
 	describe("payment methods", () => {
@@ -113,6 +136,34 @@ describe("payments: methods, wallet, escrow and payouts", function () {
 			const res = await http(stack.apiUrl, "/api/v1/payments/admin/disputes/resolve", { method: "POST", token: admin, body });
 			expect(res.status, res.text).to.equal(200);
 			expect(res.json).to.include({ status: "split", refunded: 40_000, released: 57_000, commission: 3_000, remaining: 0 });
+
+			const check = await http(stack.apiUrl, "/api/v1/payments/admin/ledger-check", { token: admin });
+			expect(check.status).to.equal(200);
+			expect(check.json).to.include({ ok: true });
+			const report = await http(stack.apiUrl, "/api/v1/payments/admin/reconciliation", { token: admin });
+			expect(report.status).to.equal(200);
+			expect(report.json.ledger.ok).to.equal(true);
+			expect((await api("/admin/ledger-check", buyer)).status).to.equal(403);
+		});
+
+		it("releases by itself once the delivery window has passed, unless disputed", async () => {
+			const intent = await paidOrder(stack, buyer.userId, seller.userId, 50_000);
+			const marked = await stack.broker.call<{ autoReleaseAt: string }, object>("payments.markDelivered", { purpose: intent.purpose });
+			expect(Date.parse(marked.autoReleaseAt) - Date.now()).to.be.greaterThan(71 * 3600_000);
+			// Wind the clock: the window (hours) is configuration, the worker's release is what is tested.
+			await coreQuery("UPDATE payments.escrows SET auto_release_at = now() - interval '1 second' WHERE purpose_id = $1", [intent.purpose.id]);
+			const released = await waitFor(async () => {
+				const e = await stack.broker.call<{ status: string }, object>("payments.getEscrow", { purpose: intent.purpose });
+				return e.status === "released" ? e : null;
+			}, "the auto-release", 20_000, 100);
+			expect(released).to.include({ released: 47_500, commission: 2_500 });
+
+			const disputed = await paidOrder(stack, buyer.userId, seller.userId, 50_000);
+			await stack.broker.call("payments.markDelivered", { purpose: disputed.purpose });
+			await stack.broker.call("payments.freezeEscrow", { purpose: disputed.purpose, reason: "never arrived" });
+			await coreQuery("UPDATE payments.escrows SET auto_release_at = now() - interval '1 second' WHERE purpose_id = $1", [disputed.purpose.id]);
+			await new Promise(r => setTimeout(r, 1500));
+			expect((await stack.broker.call<{ status: string }, object>("payments.getEscrow", { purpose: disputed.purpose })).status).to.equal("disputed");
 		});
 
 		it("GET /payments/wallet and /transactions need a token and valid input", async () => {
