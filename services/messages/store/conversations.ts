@@ -72,14 +72,18 @@ export async function lockConversation(db: Db, id: string): Promise<Conversation
 	return row ?? null;
 }
 
-/** The next seq of a locked conversation; moves it to the top of its members' lists. */
-export async function nextSeq(db: Db, id: string): Promise<number> {
+/**
+ * The conversation's next seq, taking its row lock until the transaction
+ * ends (a rollback gives the number back); moves it to the top of its
+ * members' lists. Null for an unknown conversation.
+ */
+export async function nextSeq(db: Db, id: string): Promise<number | null> {
 	const [row] = await select<{ seq: number }>(
 		db,
 		`UPDATE messages.conversations SET last_seq = last_seq + 1, activity_at = now() WHERE id = :id RETURNING last_seq::int AS seq`,
 		{ id }
 	);
-	return row.seq;
+	return row?.seq ?? null;
 }
 
 export async function findMember(db: Db, conversationId: string, userId: string): Promise<MemberRow | null> {

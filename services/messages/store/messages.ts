@@ -21,15 +21,27 @@ export interface MessageRow {
 const COLUMNS = `m.id, m.conversation_id AS "conversationId", m.seq::int AS seq, m.sender_id AS "senderId", m.client_id AS "clientId", m.text,
 	m.file_ids AS "fileIds", m.embed, m.reply_to_seq::int AS "replyToSeq", m.created_at AS "createdAt", m.edited_at AS "editedAt", m.deleted_at AS "deletedAt"`;
 
-export async function insertMessage(db: Db, m: Omit<MessageRow, "createdAt" | "editedAt" | "deletedAt">): Promise<MessageRow> {
+/**
+ * Inserts a message and moves its sender's read marker to it, in one round
+ * trip; null when the sender already has a message with this client id in
+ * the conversation (nothing is written then).
+ */
+export async function insertMessage(db: Db, m: Omit<MessageRow, "createdAt" | "editedAt" | "deletedAt">): Promise<MessageRow | null> {
 	const [row] = await select<MessageRow>(
 		db,
-		`INSERT INTO messages.messages AS m (id, conversation_id, seq, sender_id, client_id, text, file_ids, embed, reply_to_seq)
-		 VALUES (:id, :conversationId, :seq, :senderId, :clientId, :text, :fileIds::uuid[], :embed::jsonb, :replyToSeq)
-		 RETURNING ${COLUMNS}`,
+		`WITH m AS (
+			INSERT INTO messages.messages (id, conversation_id, seq, sender_id, client_id, text, file_ids, embed, reply_to_seq)
+			VALUES (:id, :conversationId, :seq, :senderId, :clientId, :text, :fileIds::uuid[], :embed::jsonb, :replyToSeq)
+			ON CONFLICT (conversation_id, sender_id, client_id) DO NOTHING
+			RETURNING *
+		), marked AS (
+			UPDATE messages.members SET read_seq = :seq
+			WHERE conversation_id = :conversationId AND user_id = :senderId AND EXISTS (SELECT 1 FROM m)
+		)
+		SELECT ${COLUMNS} FROM m`,
 		{ ...m, fileIds: `{${m.fileIds.join(",")}}`, embed: m.embed ? JSON.stringify(m.embed) : null }
 	);
-	return row;
+	return row ?? null;
 }
 
 export async function findByClientId(db: Db, conversationId: string, senderId: string, clientId: string): Promise<MessageRow | null> {

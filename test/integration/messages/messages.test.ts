@@ -62,6 +62,8 @@ describe("messages: sending and reading", function () {
 			expect(new Set(results.map(r => r.json.id)).size).to.equal(1);
 			const rows = await coreQuery("SELECT count(*)::int AS n FROM messages.messages WHERE client_id = $1", [clientId]);
 			expect(rows[0].n).to.equal(1);
+			// The retries that lost gave their seq back: the next message follows without a gap.
+			expect((await send(stack, juma, pair)).json.seq).to.equal(results[0].json.seq + 1);
 		});
 
 		it("50 parallel sends get seqs 1..50: no gaps, no duplicates", async () => {
