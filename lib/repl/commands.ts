@@ -83,6 +83,14 @@ export function replCommands(node: Pick<NodeHandle, "config">): ReplCommand[] {
 			}
 		},
 		{
+			command: "feed-rebuild <userId>",
+			description: "Rebuild a user's cached home feed from PostgreSQL (social)",
+			async action(broker, args) {
+				const r = await (broker as ServiceBroker).call<{ userId: string; entries: number }, object>("social.rebuildFeed", { userId: String(args.userId) });
+				console.log(`Home feed of ${r.userId} rebuilt: ${r.entries} entries.`);
+			}
+		},
+		{
 			command: "notifications-retry [id]",
 			description: "Send dead notification deliveries again (all, or the one with this id)",
 			async action(broker, args) {
