@@ -7,6 +7,7 @@
 import ffmpeg from "fluent-ffmpeg";
 import { posterAtSeconds, videoTarget } from "../rules/dimensions";
 import { MediaRejected } from "../rules/video-jobs";
+import { videoRefusal } from "../rules/video-limits";
 
 export interface VideoTools {
 	ffmpegPath: string;
@@ -19,9 +20,6 @@ export interface Probe {
 	height: number;
 	hasAudio: boolean;
 }
-
-/** Largest side accepted as input (4K portrait and landscape fit). */
-export const MAX_INPUT_SIDE = 4096;
 
 function ffprobe(tools: VideoTools, file: string): Promise<ffmpeg.FfprobeData> {
 	return new Promise((resolve, reject) => {
@@ -58,8 +56,8 @@ export async function probe(tools: VideoTools, file: string): Promise<Probe> {
 
 /** Checks the probe against the limits; throws the reason the file fails with. */
 export function checkLimits(p: Probe, maxDurationMs: number): void {
-	if (p.durationMs > maxDurationMs) throw new MediaRejected("video_too_long", `The video is longer than ${Math.round(maxDurationMs / 1000)} s`);
-	if (Math.max(p.width, p.height) > MAX_INPUT_SIDE) throw new MediaRejected("video_too_large", `The video is larger than ${MAX_INPUT_SIDE} px`);
+	const refusal = videoRefusal(p, maxDurationMs);
+	if (refusal) throw refusal;
 }
 
 /** Runs one ffmpeg command; the signal kills it (node stopping, lease lost, timeout). */

@@ -7,7 +7,8 @@ import { expect } from "chai";
 import { getStack, type Stack } from "../../support/stack";
 import { createUser, type TestUser } from "../../support/users";
 import { waitFor } from "../../support/wait";
-import { directUpload, download, fileRow, jobRow, makeVideo, outboxOf, settled } from "./support";
+import { coreQuery } from "../../support/db";
+import { call, directUpload, download, fileRow, jobRow, makeVideo, outboxOf, settled } from "./support";
 
 describe("files: video jobs survive a restart", function () {
 	this.timeout(240_000);
@@ -17,6 +18,24 @@ describe("files: video jobs survive a restart", function () {
 	before(async () => {
 		stack = await getStack();
 		alice = await createUser(stack);
+	});
+
+	it("takes over a job whose node died (its lease ran out) and finishes it", async () => {
+		const clip = await makeVideo({ width: 320, height: 240, seconds: 2 });
+		const start = await call(stack, "/uploads", alice, { method: "POST", body: { filename: "c.mp4", mime: "video/mp4", size: clip.length, purpose: "post" } });
+		expect((await fetch(start.json.uploadUrl, { method: "PUT", body: clip })).status).to.equal(200);
+		const fileId = start.json.fileId as string;
+		// What a node that crashed mid-job leaves behind: a running job nobody renews any more.
+		await coreQuery(`UPDATE files.files SET status = 'processing', upload_expires_at = NULL WHERE id = $1`, [fileId]);
+		await coreQuery(
+			`INSERT INTO files.video_jobs (file_id, status, attempts, locked_by, lease_until) VALUES ($1, 'running', 1, 'crashed-node:0000', now() - interval '1 second')`,
+			[fileId]
+		);
+		const done = (await settled(stack, alice, fileId)).json;
+		expect(done).to.include({ status: "ready", width: 320, height: 240 });
+		const job = await jobRow(fileId);
+		expect(job).to.include({ status: "done", attempts: 2, locked_by: null });
+		expect((await outboxOf(fileId)).map(e => e.type)).to.deep.equal(["files.file.ready"]);
 	});
 
 	it("picks an interrupted transcode up again after the files node restarts, and finishes it once", async () => {

@@ -7,6 +7,7 @@ import { looksLikeMarkup, sniff } from "../../../services/files/rules/sniff";
 import { extensionOf, filePrefix, objectKey, uploadKey } from "../../../services/files/rules/storage-keys";
 import { MAX_PRESIGN_SECONDS, publicSigningDate, safeFilename } from "../../../services/files/rules/url-signing";
 import { afterFailure, heartbeatMs, MediaRejected } from "../../../services/files/rules/video-jobs";
+import { videoRefusal } from "../../../services/files/rules/video-limits";
 
 const bytes = (...parts: Array<string | number[]>) => Buffer.concat(parts.map(p => (typeof p === "string" ? Buffer.from(p, "latin1") : Buffer.from(p))));
 const ftyp = (major: string, ...compatible: string[]) => {
@@ -136,6 +137,12 @@ describe("files rules", () => {
 			expect(afterFailure(new Error("ffmpeg crashed"), 2, 3)).to.deep.equal({ kind: "retry", delayMs: 20_000 });
 			expect(afterFailure(new Error("ffmpeg crashed"), 3, 3)).to.deep.equal({ kind: "fail", reason: "processing_failed" });
 			expect(afterFailure(new Error("x"), 9, 20)).to.deep.equal({ kind: "retry", delayMs: 600_000 });
+		});
+
+		it("refuses a video longer than the limit or larger than 4096 px a side", () => {
+			expect(videoRefusal({ durationMs: 600_000, width: 3840, height: 2160 }, 600_000)).to.equal(null);
+			expect(videoRefusal({ durationMs: 600_001, width: 640, height: 360 }, 600_000)?.reason).to.equal("video_too_long");
+			expect(videoRefusal({ durationMs: 1000, width: 2160, height: 4320 }, 600_000)?.reason).to.equal("video_too_large");
 		});
 
 		it("renews a lease three times per lease", () => {
