@@ -33,17 +33,18 @@ async function checkIntent(rt: PaymentsRuntime, i: IntentRow): Promise<void> {
 }
 
 async function checkPayout(rt: PaymentsRuntime, p: PayoutRow): Promise<void> {
-	if (p.status === "pending") {
-		// A dispatch in progress owns its callback token: only payouts left pending for a minute are taken over.
-		if (Date.now() - new Date(p.created_at).getTime() < 60_000) return;
-		// Reserved but never sent (the node stopped in between): send it again under the same payout id, the provider's dedupe key.
-		const { token, hash } = newCallbackToken();
-		await execute(dbOf(rt), "UPDATE payments.payouts SET callback_token_hash = :hash WHERE id = :id AND status = 'pending'", { id: p.id, hash });
-		await dispatchPayout(rt, { ...p, callback_token_hash: hash }, token);
-		return;
-	}
+	// A dispatch in progress owns its callback token: a payout still pending is taken over only after a minute.
+	if (p.status === "pending" && Date.now() - new Date(p.created_at).getTime() < 60_000) return;
 	const status = await rt.providers[p.provider].payoutStatus({ id: p.id, providerReference: p.provider_reference });
-	if (status.kind === "paid" || status.kind === "failed") await finishPayout(rt, p.id, status);
+	if (status.kind === "paid" || status.kind === "failed") return void (await finishPayout(rt, p.id, status));
+	// Reserved but never answered (the node stopped before or during the call): ask again under the same payout id, the
+	// provider's dedupe key — where the provider does not know it (unknown), or Daraja, which has no status API but
+	// answers a repeated OriginatorConversationID as a duplicate instead of paying twice.
+	const resend = p.status === "pending" && (status.kind === "unknown" || p.provider === "mpesa");
+	if (!resend) return;
+	const { token, hash } = newCallbackToken();
+	await execute(dbOf(rt), "UPDATE payments.payouts SET callback_token_hash = :hash WHERE id = :id AND status = 'pending'", { id: p.id, hash });
+	await dispatchPayout(rt, { ...p, callback_token_hash: hash }, token);
 }
 
 export class ReconciliationWorker extends PollingLoop {
