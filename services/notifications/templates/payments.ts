@@ -14,8 +14,8 @@ export const paymentsTemplates: Record<"payment.succeeded" | "payment.failed" | 
 		sw: texts("Malipo yamepokelewa", "Tumepokea malipo yako ya {{amount}}. Yanashikiliwa salama hadi oda yako ifikishwe.", "Habari,")
 	},
 	"payment.failed": {
-		en: texts("Payment not completed", "Your payment of {{amount}} was not completed. No money was taken; you can try again.", "Hello,"),
-		sw: texts("Malipo hayakukamilika", "Malipo yako ya {{amount}} hayakukamilika. Hakuna pesa iliyokatwa; unaweza kujaribu tena.", "Habari,")
+		en: texts("Payment not completed", "Your payment of {{amount}} was not completed. If money left your account, it is being reviewed and will be returned.", "Hello,"),
+		sw: texts("Malipo hayakukamilika", "Malipo yako ya {{amount}} hayakukamilika. Kama pesa ilikatwa, inakaguliwa na itarudishwa.", "Habari,")
 	},
 	"payment.expired": {
 		en: texts("Payment timed out", "Your payment of {{amount}} was not confirmed in time. You can try again.", "Hello,"),
