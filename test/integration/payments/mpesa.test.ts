@@ -5,6 +5,7 @@
  */
 import { expect } from "chai";
 import { newId } from "../../../lib/ids";
+import { coreQuery } from "../../support/db";
 import { getStack, type Stack } from "../../support/stack";
 import { createUser, type TestUser } from "../../support/users";
 import { waitFor } from "../../support/wait";
@@ -96,6 +97,32 @@ describe("payments: M-Pesa Daraja collections", function () {
 		expect((await balance(`user:${payer.userId}:wallet`, "KES")) - before).to.equal(70_000);
 		expect(await balance(`escrow:order:${intent.purpose.id}`, "KES")).to.equal(0);
 		expect(await outboxEvents("payments.intent.succeeded", "intentId", intent.id)).to.equal(0);
+	});
+
+	it("a callback that beats the synchronous reply waits for it, then books once", async () => {
+		const intent = await createIntent(stack, { payerId: payer.userId, provider: "mpesa" });
+		// As if the STK Push answer had not been recorded yet when the callback came in.
+		await coreQuery("UPDATE payments.payment_intents SET provider_reference = NULL WHERE id = $1", [intent.id]);
+		await complete(stack, "mpesa", intent.providerReference!, { outcome: "success" });
+		await waitFor(async () => (await coreQuery("SELECT 1 FROM payments.provider_events WHERE ref_id = $1 AND attempts > 0", [intent.id])).length > 0, "the callback to be tried", 10_000, 50);
+		expect((await intentRow(intent.id)).status).to.equal("processing");
+		await coreQuery("UPDATE payments.payment_intents SET provider_reference = $2 WHERE id = $1", [intent.id, intent.providerReference]);
+		await waitForStatus(intent.id, ["succeeded"]);
+		expect(await collectionEntries(intent.id)).to.equal(1);
+	});
+
+	it("a contradicting callback after success changes nothing (states never move backwards)", async () => {
+		const intent = await createIntent(stack, { payerId: payer.userId, provider: "mpesa" });
+		await complete(stack, "mpesa", intent.providerReference!, { outcome: "success" });
+		await waitForStatus(intent.id, ["succeeded"]);
+		const { callbackUrl } = await simShow(stack, "mpesa", intent.providerReference!);
+		const late = { Body: { stkCallback: { MerchantRequestID: "1", CheckoutRequestID: intent.providerReference, ResultCode: 1032, ResultDesc: "Request cancelled by user" } } };
+		const res = await http(stack.apiUrl, new URL(callbackUrl).pathname + new URL(callbackUrl).search, { method: "POST", body: late });
+		expect(res.status).to.equal(200);
+		await new Promise(r => setTimeout(r, 1000));
+		expect((await intentRow(intent.id)).status).to.equal("succeeded");
+		expect(await outboxEvents("payments.intent.failed", "intentId", intent.id)).to.equal(0);
+		expect(await balance(`escrow:order:${intent.purpose.id}`, "KES")).to.equal(150_000);
 	});
 
 	it("a duplicate callback is stored once and books once", async () => {
