@@ -17,6 +17,8 @@ export const MessagesError = {
 	deleteNotAllowed: () => forbidden("Only the sender or a group admin may delete this message", "NOT_YOUR_MESSAGE"),
 	messageDeleted: () => conflict("This message was deleted", "MESSAGE_DELETED"),
 	editWindowClosed: () => unprocessable("This message can no longer be edited", "EDIT_WINDOW_CLOSED"),
+	notAnEmoji: () =>
+		badRequest("A reaction is one emoji", ErrorType.VALIDATION_ERROR, [{ field: "emoji", type: "emoji", message: "one emoji" }]),
 	noText: () => unprocessable("Only a message's text can be edited", "NOTHING_TO_EDIT"),
 	notGroup: () => unprocessable("Only group conversations have members to manage", "NOT_A_GROUP"),
 	notAdmin: () => forbidden("Only a group admin may do this", "NOT_GROUP_ADMIN"),

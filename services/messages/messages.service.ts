@@ -19,7 +19,8 @@ import { paginationParams } from "../../lib/pagination";
 import { DbMixin, type DbVars } from "../../mixins/db.mixin";
 import { DurableEventsMixin, type DurableEventsMethods } from "../../mixins/durable-events.mixin";
 import { loadMessagesConfig } from "./config";
-import { deleteMessage, editMessage, getMessage } from "./flows/change";
+import { MessagesError } from "./errors";
+import { deleteMessage, editMessage, getMessage, react, unreact } from "./flows/change";
 import { createConversation, getConversation, listConversations } from "./flows/conversations";
 import { addMembers, removeFromGroup, updateConversation } from "./flows/members";
 import { history, markRead } from "./flows/reading";
@@ -30,6 +31,7 @@ import { MAX_GROUP_MEMBERS, TITLE_MAX } from "./rules/conversation-input";
 import { conversationOfRef } from "./rules/file-ref";
 import { HISTORY_MAX_LIMIT } from "./rules/history";
 import { CLIENT_ID_PATTERN, EMBED_TYPES, FILES_MAX, TEXT_MAX } from "./rules/message-input";
+import { EMOJI_MAX_LENGTH, isReactionEmoji } from "./rules/reactions";
 import { TypingThrottle } from "./rules/typing";
 import type { MessagesRuntime } from "./runtime";
 import { findMember, readSettings, writeSettings } from "./store/conversations";
@@ -128,17 +130,21 @@ const MessagesService: ServiceSchema<ServiceSettingSchema, never, Locals & DbVar
 		// ---- messages ----
 		history: {
 			rest: "GET /conversations/:id/messages",
-			openapi: { summary: "Messages by seq, always ascending: after=N (catch up), before=N (the page just before N), both, or the latest" },
+			openapi: {
+				summary:
+					"Messages by seq, always ascending: after=N (catch up), before=N (the page just before N), both, or the latest; changedAfter=V: every message new, edited, deleted or reacted to after version V, in version order"
+			},
 			params: {
 				id: uuid,
 				after: { ...seqParam, optional: true },
+				changedAfter: { ...seqParam, optional: true },
 				before: { ...seqParam, min: 1, optional: true },
 				limit: { type: "number", integer: true, min: 1, max: HISTORY_MAX_LIMIT, optional: true, convert: true },
 				cursor: paginationParams.cursor
 			},
-			handler(this: This, ctx: Ctx<{ id: string; after?: number; before?: number; limit?: number; cursor?: string }>) {
-				const { after, before, limit, cursor } = ctx.params;
-				return history(this.rt, me(ctx), ctx.params.id.toLowerCase(), { after, before, limit, cursor });
+			handler(this: This, ctx: Ctx<{ id: string; after?: number; before?: number; changedAfter?: number; limit?: number; cursor?: string }>) {
+				const { after, before, changedAfter, limit, cursor } = ctx.params;
+				return history(this.rt, me(ctx), ctx.params.id.toLowerCase(), { after, before, changedAfter, limit, cursor });
 			}
 		},
 
@@ -188,6 +194,27 @@ const MessagesService: ServiceSchema<ServiceSettingSchema, never, Locals & DbVar
 			params: { id: uuid },
 			async handler(this: This, ctx: Ctx<{ id: string }>) {
 				await deleteMessage(this.rt, me(ctx), ctx.params.id.toLowerCase());
+				ctx.meta.$statusCode = 204;
+				return null;
+			}
+		},
+
+		react: {
+			rest: "POST /messages/:id/reactions",
+			openapi: { summary: "React with one emoji (one reaction per member: another emoji replaces mine)" },
+			params: { id: uuid, emoji: { type: "string", min: 1, max: EMOJI_MAX_LENGTH } },
+			handler(this: This, ctx: Ctx<{ id: string; emoji: string }>) {
+				if (!isReactionEmoji(ctx.params.emoji)) throw MessagesError.notAnEmoji();
+				return react(this.rt, me(ctx), ctx.params.id.toLowerCase(), ctx.params.emoji);
+			}
+		},
+
+		unreact: {
+			rest: "DELETE /messages/:id/reactions",
+			openapi: { summary: "Take my reaction back", status: 204 },
+			params: { id: uuid },
+			async handler(this: This, ctx: Ctx<{ id: string }>) {
+				await unreact(this.rt, me(ctx), ctx.params.id.toLowerCase());
 				ctx.meta.$statusCode = 204;
 				return null;
 			}

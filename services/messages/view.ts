@@ -4,9 +4,10 @@
  * (their URLs may be presigned and expire).
  */
 import type { ServiceBroker } from "moleculer";
+import type { Sequelize } from "sequelize";
 import { unreadCount } from "./rules/read-marker";
 import type { ConversationRow, MemberRow } from "./store/conversations";
-import type { MessageRow } from "./store/messages";
+import { reactionsOf, type MessageRow, type Reaction } from "./store/messages";
 
 export type FileView = Record<string, unknown> & { id: string };
 
@@ -20,6 +21,8 @@ export interface MessageView {
 	files: FileView[];
 	embed: { type: string; id: string } | null;
 	replyToSeq: number | null;
+	reactions: Reaction[];
+	version: number;
 	createdAt: string;
 	editedAt: string | null;
 	deleted: boolean;
@@ -39,6 +42,7 @@ export interface ConversationView {
 	createdBy: string;
 	createdAt: string;
 	lastSeq: number;
+	lastVersion: number;
 	unreadCount: number;
 	readSeq: number;
 	muted: boolean;
@@ -49,7 +53,7 @@ export interface ConversationView {
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
-export function messageView(m: MessageRow, files: Record<string, FileView>): MessageView {
+export function messageView(m: MessageRow, files: Record<string, FileView>, reactions: Reaction[] = []): MessageView {
 	const deleted = m.deletedAt !== null;
 	return {
 		id: m.id,
@@ -61,6 +65,8 @@ export function messageView(m: MessageRow, files: Record<string, FileView>): Mes
 		files: deleted ? [] : m.fileIds.map(id => files[id]).filter((f): f is FileView => Boolean(f)),
 		embed: deleted ? null : m.embed,
 		replyToSeq: m.replyToSeq,
+		reactions: deleted ? [] : reactions,
+		version: m.version,
 		createdAt: iso(m.createdAt)!,
 		editedAt: iso(m.editedAt),
 		deleted
@@ -74,9 +80,18 @@ export async function fileViews(broker: ServiceBroker, rows: MessageRow[], viewe
 	return broker.call<Record<string, FileView>, { ids: string[]; viewerId: string }>("files.views", { ids, viewerId });
 }
 
-export async function messageViews(broker: ServiceBroker, rows: MessageRow[], viewerId: string): Promise<MessageView[]> {
-	const files = await fileViews(broker, rows, viewerId);
-	return rows.map(r => messageView(r, files));
+/** Views of these messages for `viewerId`; `fresh` messages (just sent) have no reactions to look up. */
+export async function messageViews(
+	rt: { broker: ServiceBroker; sequelize: Sequelize },
+	rows: MessageRow[],
+	viewerId: string,
+	opts: { fresh?: boolean } = {}
+): Promise<MessageView[]> {
+	const [files, reactions] = await Promise.all([
+		fileViews(rt.broker, rows, viewerId),
+		opts.fresh ? new Map<string, Reaction[]>() : reactionsOf({ sequelize: rt.sequelize }, rows.filter(r => !r.deletedAt).map(r => r.id))
+	]);
+	return rows.map(r => messageView(r, files, reactions.get(r.id)));
 }
 
 export function conversationView(
@@ -94,6 +109,7 @@ export function conversationView(
 		createdBy: c.createdBy,
 		createdAt: iso(c.createdAt)!,
 		lastSeq: c.lastSeq,
+		lastVersion: c.lastVersion,
 		unreadCount: unreadCount(c.lastSeq, me.readSeq),
 		readSeq: me.readSeq,
 		muted: me.muted,

@@ -81,7 +81,7 @@ async function viewsOf(rt: MessagesRuntime, me: string, rows: (ConversationRow &
 		db,
 		rows.filter(r => r.lastSeq > r.me.joinedSeq).map(r => ({ conversationId: r.id, seq: r.lastSeq }))
 	);
-	const [lastViews, cards, off] = await Promise.all([messageViews(rt.broker, lastRows, me), profilesOrNone(rt.broker, memberIds, rt.logger), receiptsOff(db, memberIds)]);
+	const [lastViews, cards, off] = await Promise.all([messageViews(rt, lastRows, me), profilesOrNone(rt.broker, memberIds, rt.logger), receiptsOff(db, memberIds)]);
 	const lastBy = new Map<string, MessageView>(lastViews.map(v => [v.conversationId, v]));
 	return rows.map(r =>
 		conversationView(

@@ -71,8 +71,9 @@ export async function sendMessage(rt: MessagesRuntime, me: string, conversationI
 		result = await inTransaction(rt.sequelize, async t => {
 			const tdb = { sequelize: rt.sequelize, t };
 			// Takes the conversation's row lock: sends to one conversation queue here, in seq order.
-			const seq = await nextSeq(tdb, conversationId);
-			if (seq === null) throw MessagesError.conversationNotFound();
+			const next = await nextSeq(tdb, conversationId);
+			if (next === null) throw MessagesError.conversationNotFound();
+			const { seq, version } = next;
 			const current = await listMembers(tdb, [conversationId]);
 			// Left (or was removed) since the checks above.
 			if (!current.some(m => m.userId === me)) throw MessagesError.conversationNotFound();
@@ -80,6 +81,7 @@ export async function sendMessage(rt: MessagesRuntime, me: string, conversationI
 				id: newId(),
 				conversationId,
 				seq,
+				version,
 				senderId: me,
 				clientId: input.clientId,
 				text: content.text,
@@ -113,7 +115,7 @@ export async function sendMessage(rt: MessagesRuntime, me: string, conversationI
 		return replay(rt, (await findByClientId(db, conversationId, me, input.clientId))!, me);
 	}
 
-	const [message] = await messageViews(rt.broker, [result.row], me);
+	const [message] = await messageViews(rt, [result.row], me, { fresh: true });
 	// Every member's sockets, the sender's other devices included.
 	push(rt.broker, result.members.map(m => m.userId), { type: "message.new", data: message });
 	return { message, created: true };
@@ -123,6 +125,6 @@ export async function sendMessage(rt: MessagesRuntime, me: string, conversationI
 class AlreadySent extends Error {}
 
 async function replay(rt: MessagesRuntime, row: MessageRow, me: string): Promise<{ message: MessageView; created: false }> {
-	return { message: (await messageViews(rt.broker, [row], me))[0], created: false };
+	return { message: (await messageViews(rt, [row], me))[0], created: false };
 }
 

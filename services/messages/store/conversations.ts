@@ -10,6 +10,8 @@ export interface ConversationRow {
 	title: string | null;
 	createdBy: string;
 	lastSeq: number;
+	/** The latest change (message, edit, delete, reaction): ?changedAfter= catches up from it. */
+	lastVersion: number;
 	activityAt: Date;
 	createdAt: Date;
 }
@@ -24,7 +26,7 @@ export interface MemberRow {
 	joinedAt: Date;
 }
 
-const CONVERSATION_COLUMNS = `c.id, c.kind, c.title, c.created_by AS "createdBy", c.last_seq::int AS "lastSeq", c.activity_at AS "activityAt", c.created_at AS "createdAt"`;
+const CONVERSATION_COLUMNS = `c.id, c.kind, c.title, c.created_by AS "createdBy", c.last_seq::int AS "lastSeq", c.last_version::int AS "lastVersion", c.activity_at AS "activityAt", c.created_at AS "createdAt"`;
 const MEMBER_COLUMNS = `m.conversation_id AS "conversationId", m.user_id AS "userId", m.role, m.joined_seq::int AS "joinedSeq", m.read_seq::int AS "readSeq", m.muted, m.joined_at AS "joinedAt"`;
 
 /** Creates the pair's conversation unless it exists; answers its id either way and whether it was created. */
@@ -73,17 +75,28 @@ export async function lockConversation(db: Db, id: string): Promise<Conversation
 }
 
 /**
- * The conversation's next seq, taking its row lock until the transaction
- * ends (a rollback gives the number back); moves it to the top of its
- * members' lists. Null for an unknown conversation.
+ * The conversation's next seq and version, taking its row lock until the
+ * transaction ends (a rollback gives the numbers back); moves it to the top
+ * of its members' lists. Null for an unknown conversation.
  */
-export async function nextSeq(db: Db, id: string): Promise<number | null> {
-	const [row] = await select<{ seq: number }>(
+export async function nextSeq(db: Db, id: string): Promise<{ seq: number; version: number } | null> {
+	const [row] = await select<{ seq: number; version: number }>(
 		db,
-		`UPDATE messages.conversations SET last_seq = last_seq + 1, activity_at = now() WHERE id = :id RETURNING last_seq::int AS seq`,
+		`UPDATE messages.conversations SET last_seq = last_seq + 1, last_version = last_version + 1, activity_at = now() WHERE id = :id
+		 RETURNING last_seq::int AS seq, last_version::int AS version`,
 		{ id }
 	);
-	return row?.seq ?? null;
+	return row ?? null;
+}
+
+/** The next version for a change to an existing message (edit, delete, reaction); locks the conversation row like a send. */
+export async function nextVersion(db: Db, id: string): Promise<number> {
+	const [row] = await select<{ version: number }>(
+		db,
+		`UPDATE messages.conversations SET last_version = last_version + 1 WHERE id = :id RETURNING last_version::int AS version`,
+		{ id }
+	);
+	return row.version;
 }
 
 export async function findMember(db: Db, conversationId: string, userId: string): Promise<MemberRow | null> {
@@ -148,6 +161,7 @@ export async function pageMyConversations(db: Db, userId: string, after: [string
 		title: r.title,
 		createdBy: r.createdBy,
 		lastSeq: r.lastSeq,
+		lastVersion: r.lastVersion,
 		activityAt: r.activityAt,
 		createdAt: r.createdAt,
 		me: { conversationId: r.id, userId, role: r.meRole, joinedSeq: r.meJoinedSeq, readSeq: r.meReadSeq, muted: r.meMuted, joinedAt: r.meJoinedAt }

@@ -13,13 +13,15 @@ export interface MessageRow {
 	fileIds: string[];
 	embed: Embed | null;
 	replyToSeq: number | null;
+	/** The conversation version of this message's latest change. */
+	version: number;
 	createdAt: Date;
 	editedAt: Date | null;
 	deletedAt: Date | null;
 }
 
 const COLUMNS = `m.id, m.conversation_id AS "conversationId", m.seq::int AS seq, m.sender_id AS "senderId", m.client_id AS "clientId", m.text,
-	m.file_ids AS "fileIds", m.embed, m.reply_to_seq::int AS "replyToSeq", m.created_at AS "createdAt", m.edited_at AS "editedAt", m.deleted_at AS "deletedAt"`;
+	m.file_ids AS "fileIds", m.embed, m.reply_to_seq::int AS "replyToSeq", m.version::int AS version, m.created_at AS "createdAt", m.edited_at AS "editedAt", m.deleted_at AS "deletedAt"`;
 
 /**
  * Inserts a message and moves its sender's read marker to it, in one round
@@ -30,8 +32,8 @@ export async function insertMessage(db: Db, m: Omit<MessageRow, "createdAt" | "e
 	const [row] = await select<MessageRow>(
 		db,
 		`WITH m AS (
-			INSERT INTO messages.messages (id, conversation_id, seq, sender_id, client_id, text, file_ids, embed, reply_to_seq)
-			VALUES (:id, :conversationId, :seq, :senderId, :clientId, :text, :fileIds::uuid[], :embed::jsonb, :replyToSeq)
+			INSERT INTO messages.messages (id, conversation_id, seq, version, sender_id, client_id, text, file_ids, embed, reply_to_seq)
+			VALUES (:id, :conversationId, :seq, :version, :senderId, :clientId, :text, :fileIds::uuid[], :embed::jsonb, :replyToSeq)
 			ON CONFLICT (conversation_id, sender_id, client_id) DO NOTHING
 			RETURNING *
 		), marked AS (
@@ -85,19 +87,83 @@ export async function messagesAt(db: Db, pairs: { conversationId: string; seq: n
 	);
 }
 
-export async function updateText(db: Db, id: string, text: string): Promise<MessageRow> {
-	const [row] = await select<MessageRow>(db, `UPDATE messages.messages m SET text = :text, edited_at = now() WHERE m.id = :id RETURNING ${COLUMNS}`, { id, text });
+export async function updateText(db: Db, id: string, text: string, version: number): Promise<MessageRow> {
+	const [row] = await select<MessageRow>(db, `UPDATE messages.messages m SET text = :text, edited_at = now(), version = :version WHERE m.id = :id RETURNING ${COLUMNS}`, {
+		id,
+		text,
+		version
+	});
 	return row;
 }
 
-/** Empties a message, keeping its seq; answers the tombstone. */
-export async function tombstone(db: Db, id: string): Promise<MessageRow> {
+/** Empties a message (reactions too), keeping its seq; answers the tombstone. */
+export async function tombstone(db: Db, id: string, version: number): Promise<MessageRow> {
+	await select(db, `DELETE FROM messages.reactions WHERE message_id = :id RETURNING 1`, { id });
 	const [row] = await select<MessageRow>(
 		db,
-		`UPDATE messages.messages m SET text = NULL, file_ids = '{}', embed = NULL, deleted_at = now() WHERE m.id = :id RETURNING ${COLUMNS}`,
-		{ id }
+		`UPDATE messages.messages m SET text = NULL, file_ids = '{}', embed = NULL, deleted_at = now(), version = :version WHERE m.id = :id RETURNING ${COLUMNS}`,
+		{ id, version }
 	);
 	return row;
+}
+
+/** Marks a message changed (a reaction came or went) at this version. */
+export async function touch(db: Db, id: string, version: number): Promise<MessageRow> {
+	const [row] = await select<MessageRow>(db, `UPDATE messages.messages m SET version = :version WHERE m.id = :id RETURNING ${COLUMNS}`, { id, version });
+	return row;
+}
+
+/** Messages changed after `afterVersion` (new, edited, deleted, reacted to), in version order; limit + 1 rows. */
+export async function changedRows(db: Db, conversationId: string, afterVersion: number, afterSeq: number, limit: number): Promise<MessageRow[]> {
+	return select<MessageRow>(
+		db,
+		`SELECT ${COLUMNS} FROM messages.messages m
+		 WHERE m.conversation_id = :conversationId AND m.version > :afterVersion AND m.seq > :afterSeq
+		 ORDER BY m.version LIMIT :limit`,
+		{ conversationId, afterVersion, afterSeq, limit: limit + 1 }
+	);
+}
+
+export interface Reaction {
+	emoji: string;
+	userIds: string[];
+}
+
+/** Reactions per message: each emoji with who chose it, most chosen first. */
+export async function reactionsOf(db: Db, messageIds: string[]): Promise<Map<string, Reaction[]>> {
+	const out = new Map<string, Reaction[]>();
+	if (messageIds.length === 0) return out;
+	const rows = await select<{ messageId: string; emoji: string; userIds: string[] }>(
+		db,
+		`SELECT message_id AS "messageId", emoji, array_agg(user_id::text ORDER BY created_at, user_id) AS "userIds"
+		 FROM messages.reactions WHERE message_id = ANY(:ids::uuid[])
+		 GROUP BY message_id, emoji ORDER BY message_id, count(*) DESC, min(created_at)`,
+		{ ids: `{${messageIds.join(",")}}` }
+	);
+	for (const r of rows) {
+		const list = out.get(r.messageId) ?? [];
+		list.push({ emoji: r.emoji, userIds: r.userIds });
+		out.set(r.messageId, list);
+	}
+	return out;
+}
+
+/** Sets my reaction (replacing a previous one); false when it was already this emoji. */
+export async function setReaction(db: Db, messageId: string, userId: string, emoji: string): Promise<boolean> {
+	const rows = await select(
+		db,
+		`INSERT INTO messages.reactions (message_id, user_id, emoji) VALUES (:messageId, :userId, :emoji)
+		 ON CONFLICT (message_id, user_id) DO UPDATE SET emoji = EXCLUDED.emoji, created_at = now()
+		 WHERE messages.reactions.emoji IS DISTINCT FROM EXCLUDED.emoji
+		 RETURNING 1`,
+		{ messageId, userId, emoji }
+	);
+	return rows.length > 0;
+}
+
+export async function removeReaction(db: Db, messageId: string, userId: string): Promise<boolean> {
+	const rows = await select(db, `DELETE FROM messages.reactions WHERE message_id = :messageId AND user_id = :userId RETURNING 1`, { messageId, userId });
+	return rows.length > 0;
 }
 
 

@@ -216,6 +216,75 @@ describe("messages: sending and reading", function () {
 		});
 	});
 
+	describe("reactions: POST and DELETE /messages/messages/:id/reactions", () => {
+		it("one emoji per member (another replaces it), shown with who chose it; taken back idempotently", async () => {
+			const [admin, m1, m2] = await createProfiles(stack, 3);
+			const group = await conversationOf(stack, admin, [m1.userId, m2.userId], "Reactions");
+			const m = (await send(stack, admin, group, { text: "Mzigo umefika" })).json as Msg;
+			const first = await call(stack, `/messages/${m.id}/reactions`, m1, { method: "POST", body: { emoji: "👍" } });
+			expect(first.status).to.equal(200);
+			expect(first.json.reactions).to.deep.equal([{ emoji: "👍", userIds: [m1.userId] }]);
+			await call(stack, `/messages/${m.id}/reactions`, m2, { method: "POST", body: { emoji: "👍🏽" } });
+			await call(stack, `/messages/${m.id}/reactions`, admin, { method: "POST", body: { emoji: "👍🏽" } });
+			const replaced = await call(stack, `/messages/${m.id}/reactions`, m1, { method: "POST", body: { emoji: "🇹🇿" } });
+			expect(replaced.json.reactions).to.deep.equal([
+				{ emoji: "👍🏽", userIds: [m2.userId, admin.userId] },
+				{ emoji: "🇹🇿", userIds: [m1.userId] }
+			]);
+			expect((await call(stack, `/messages/${m.id}/reactions`, m2, { method: "DELETE" })).status).to.equal(204);
+			expect((await call(stack, `/messages/${m.id}/reactions`, m2, { method: "DELETE" })).status).to.equal(204);
+			const page = await historyOf(stack, m2, group, "?limit=1");
+			expect(page.json.items[0].reactions).to.deep.equal([
+				{ emoji: "👍🏽", userIds: [admin.userId] },
+				{ emoji: "🇹🇿", userIds: [m1.userId] }
+			]);
+		});
+
+		it("400 for anything but one emoji, 401 without a token, 404 for a non-member, 409 on a deleted message", async () => {
+			const m = (await send(stack, asha, pair, { text: "react" })).json as Msg;
+			for (const emoji of ["", "ok", "👍👍", "a👍", " 👍", "x".repeat(40)])
+				expect((await call(stack, `/messages/${m.id}/reactions`, juma, { method: "POST", body: { emoji } })).status, JSON.stringify(emoji)).to.equal(400);
+			expect((await call(stack, `/messages/${m.id}/reactions`, null, { method: "POST", body: { emoji: "👍" } })).status).to.equal(401);
+			expect((await call(stack, `/messages/${m.id}/reactions`, neema, { method: "POST", body: { emoji: "👍" } })).status).to.equal(404);
+			expect((await call(stack, `/messages/${m.id}/reactions`, neema, { method: "DELETE" })).status).to.equal(404);
+			await call(stack, `/messages/${m.id}`, asha, { method: "DELETE" });
+			const late = await call(stack, `/messages/${m.id}/reactions`, juma, { method: "POST", body: { emoji: "👍" } });
+			expect([late.status, late.json.type]).to.deep.equal([409, "MESSAGE_DELETED"]);
+		});
+	});
+
+	describe("catching up on changes: ?changedAfter=", () => {
+		it("answers, in version order, every message new, edited, deleted or reacted to since a version", async () => {
+			const [p, q] = await createProfiles(stack, 2);
+			const convo = await conversationOf(stack, p, [q.userId]);
+			const sent: Msg[] = [];
+			for (let i = 1; i <= 4; i++) sent.push((await send(stack, p, convo, { text: `v${i}` })).json);
+			const seen = (await call(stack, `/conversations/${convo}`, q)).json.lastVersion as number;
+			expect(seen).to.equal(4);
+			// While q is away: an edit of #1, a reaction to #2, a delete of #3, a new #5.
+			await call(stack, `/messages/${sent[0].id}`, p, { method: "PATCH", body: { text: "v1 edited" } });
+			await call(stack, `/messages/${sent[1].id}/reactions`, p, { method: "POST", body: { emoji: "🔥" } });
+			await call(stack, `/messages/${sent[2].id}`, p, { method: "DELETE" });
+			await send(stack, p, convo, { text: "v5" });
+			const first = await historyOf(stack, q, convo, `?changedAfter=${seen}&limit=3`);
+			expect(first.status).to.equal(200);
+			expect(first.json.items.map((m: Msg & { version: number }) => [m.seq, m.version])).to.deep.equal([
+				[1, 5],
+				[2, 6],
+				[3, 7]
+			]);
+			expect(first.json.items[0].text).to.equal("v1 edited");
+			expect(first.json.items[1].reactions).to.deep.equal([{ emoji: "🔥", userIds: [p.userId] }]);
+			expect(first.json.items[2]).to.include({ deleted: true, text: null });
+			const rest = await historyOf(stack, q, convo, `?cursor=${first.json.nextCursor}&limit=3`);
+			expect(rest.json.items.map((m: Msg) => m.text)).to.deep.equal(["v5"]);
+			expect(rest.json.nextCursor).to.equal(null);
+			expect(rest.json.lastVersion).to.equal(8);
+			expect((await historyOf(stack, q, convo, "?changedAfter=8")).json.items).to.deep.equal([]);
+			expect((await historyOf(stack, q, convo, "?changedAfter=-1")).status).to.equal(400);
+		});
+	});
+
 	describe("POST /messages/conversations/:id/read and unread counts", () => {
 		it("moves my marker forward only, never past the last message; unread follows", async () => {
 			const [p, q] = await createProfiles(stack, 2);

@@ -69,13 +69,16 @@ describe("messages: real time", function () {
 		expect(outside.frames.filter(f => f.type === "message.new")).to.deep.equal([]);
 	});
 
-	it("message.updated for an edit, and for a delete (deleted: true, no text)", async () => {
+	it("message.updated for an edit, a reaction, and a delete (deleted: true, no text)", async () => {
 		const jumaPhone = await socketOf(juma, otherGateway);
 		const m = (await send(stack, asha, pair, { text: "Bei 10,000" })).json;
 		await jumaPhone.next("message.new", 10_000);
 		await call(stack, `/messages/${m.id}`, asha, { method: "PATCH", body: { text: "Bei 9,000" } });
 		const edited = await jumaPhone.next("message.updated", 10_000);
 		expect(edited.data).to.include({ id: m.id, seq: m.seq, text: "Bei 9,000", deleted: false });
+		await call(stack, `/messages/${m.id}/reactions`, juma, { method: "POST", body: { emoji: "😂" } });
+		const reacted = await jumaPhone.next("message.updated", 10_000);
+		expect(reacted.data.reactions).to.deep.equal([{ emoji: "😂", userIds: [juma.userId] }]);
 		await call(stack, `/messages/${m.id}`, asha, { method: "DELETE" });
 		const deleted = await jumaPhone.next("message.updated", 10_000);
 		expect(deleted.data).to.include({ id: m.id, seq: m.seq, deleted: true, text: null });

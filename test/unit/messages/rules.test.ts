@@ -7,6 +7,7 @@ import { conversationOfRef, fileRef } from "../../../services/messages/rules/fil
 import { historyQuery, HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, toHistoryPage } from "../../../services/messages/rules/history";
 import { CLIENT_ID_PATTERN, normalizeContent, normalizeText } from "../../../services/messages/rules/message-input";
 import { advanceReadSeq, startsUnreadStreak, unreadCount } from "../../../services/messages/rules/read-marker";
+import { isReactionEmoji } from "../../../services/messages/rules/reactions";
 import { TypingThrottle } from "../../../services/messages/rules/typing";
 
 describe("messages rules", () => {
@@ -113,6 +114,11 @@ describe("messages rules", () => {
 			expect(decideDelete({ senderId: sender }, other, { kind: "group", role: "member" })).to.equal("not_allowed");
 			expect(decideDelete({ senderId: sender }, other, { kind: "group", role: "admin" })).to.equal(null);
 		});
+	});
+
+	it("a reaction is exactly one emoji (joined sequences, skin tones and flags count as one)", () => {
+		for (const ok of ["👍", "👍🏽", "🇹🇿", "❤️", "👨‍👩‍👧"]) expect(isReactionEmoji(ok), ok).to.equal(true);
+		for (const bad of ["", "a", "ok", "👍👍", "👍 ", "1", "#", "x".repeat(40)]) expect(isReactionEmoji(bad), bad).to.equal(false);
 	});
 
 	it("file refs name the conversation; anything else is not ours", () => {
