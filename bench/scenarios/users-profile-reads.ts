@@ -69,7 +69,7 @@ const scenario: Scenario = {
 		if (m.non2xx || m.errors) notes.push(`- ${m.non2xx} non-2xx responses and ${m.errors} connection errors — the figures count 2xx only.`);
 		if (m.otherCpuPct >= 15) notes.push(`- **Disturbed:** other work used ${fmt(m.otherCpuPct)} % of a core during the run; rerun on a quiet machine.`);
 		notes.push(
-			"- A read is one SQL query (the profile, its posts count and the viewer's six relationship probes on primary-key indexes; `store/profiles.ts` `findProfileFor`) and no files call (these profiles have no avatar; with one, files.views is called once per read and its answer cached 30 s in the users process). REST reads are not cached: a follow or block must show on the next read. PostgreSQL plans the query on every request (Sequelize sends no named prepared statements), which is most of its CPU here."
+			"- A read is one SQL call (`users.profile_for`, a PL/pgSQL function whose plans PostgreSQL keeps per connection: the profile, its posts count and the viewer's six relationship probes on primary-key indexes) and no files call (these profiles have no avatar; with one, files.views is called once per read and its answer cached 30 s in the users process). REST reads are not cached: a follow or block must show on the next read."
 		);
 		return {
 			method: [

@@ -40,22 +40,14 @@ export async function findProfile(db: Db, key: ProfileKey): Promise<ProfileRow |
 
 /**
  * A live profile and the viewer's relationship to it in one round trip (the
- * hot path of GET /users/:id); the same six probes as graph.relationshipsOf.
+ * hot path of GET /users/:id): users.profile_for (migration 0002), whose plans
+ * PostgreSQL keeps per connection; the same six probes as graph.relationshipsOf.
  */
 export async function findProfileFor(db: Db, key: ProfileKey, viewerId: string): Promise<{ row: ProfileRow; rel: Relationship } | null> {
-	const where = key.kind === "id" ? "p.id = :value" : "p.username = :value";
 	const [row] = await select<ProfileRow & { r_following: boolean; r_followed_by: boolean; r_requested: boolean; r_blocking: boolean; r_blocked_by: boolean; r_muting: boolean }>(
 		db,
-		`SELECT ${COLUMNS},
-		        EXISTS (SELECT 1 FROM users.follows WHERE follower_id = :viewer AND followee_id = p.id) AS r_following,
-		        EXISTS (SELECT 1 FROM users.follows WHERE follower_id = p.id AND followee_id = :viewer) AS r_followed_by,
-		        EXISTS (SELECT 1 FROM users.follow_requests WHERE requester_id = :viewer AND target_id = p.id) AS r_requested,
-		        EXISTS (SELECT 1 FROM users.blocks WHERE blocker_id = :viewer AND blocked_id = p.id) AS r_blocking,
-		        EXISTS (SELECT 1 FROM users.blocks WHERE blocker_id = p.id AND blocked_id = :viewer) AS r_blocked_by,
-		        EXISTS (SELECT 1 FROM users.mutes WHERE muter_id = :viewer AND muted_id = p.id) AS r_muting
-		   FROM users.profiles p LEFT JOIN users.stats s ON s.user_id = p.id
-		  WHERE ${where} AND p.deleted_at IS NULL`,
-		{ value: key.value, viewer: viewerId }
+		"SELECT * FROM users.profile_for(CAST(:id AS uuid), CAST(:username AS text), CAST(:viewer AS uuid))",
+		{ id: key.kind === "id" ? key.value : null, username: key.kind === "username" ? key.value : null, viewer: viewerId }
 	);
 	if (!row) return null;
 	const rel: Relationship = {
