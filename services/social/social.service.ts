@@ -354,14 +354,16 @@ const SocialService: WithChannels<ServiceSchema<ServiceSettingSchema, Methods, L
 				}
 				case "commerce.product.published": {
 					const e = envelope as EventEnvelope<"commerce.product.published">;
-					if (!e.data.postToFeed) return;
-					await this.handleOnce(GROUP, e, t => domainPost(rt, t, { source: "commerce", authorId: e.data.sellerId, embed: { type: "product", id: e.data.productId }, title: e.data.title }));
+					await this.handleOnce(GROUP, e, async t =>
+						e.data.postToFeed ? domainPost(rt, t, { source: "commerce", authorId: e.data.sellerId, embed: { type: "product", id: e.data.productId }, title: e.data.title }) : null
+					);
 					return;
 				}
 				case "events.event.published": {
 					const e = envelope as EventEnvelope<"events.event.published">;
-					if (!e.data.postToFeed) return;
-					await this.handleOnce(GROUP, e, t => domainPost(rt, t, { source: "events", authorId: e.data.organizerId, embed: { type: "event", id: e.data.eventId }, title: e.data.title }));
+					await this.handleOnce(GROUP, e, async t =>
+						e.data.postToFeed ? domainPost(rt, t, { source: "events", authorId: e.data.organizerId, embed: { type: "event", id: e.data.eventId }, title: e.data.title }) : null
+					);
 					return;
 				}
 			}
