@@ -6,7 +6,7 @@
  */
 import { inTransaction } from "../../../lib/db/transaction";
 import { badRequest, ErrorType } from "../../../lib/errors";
-import { newId } from "../../../lib/ids";
+import { isUuid, newId } from "../../../lib/ids";
 import { readPage, toPage, type Page } from "../../../lib/pagination";
 import { MessagesError } from "../errors";
 import { MAX_GROUP_MEMBERS, planConversation } from "../rules/conversation-input";
@@ -64,7 +64,8 @@ export async function getConversation(rt: MessagesRuntime, me: string, conversat
 
 export async function listConversations(rt: MessagesRuntime, me: string, params: { cursor?: string; limit?: number }): Promise<Page<ConversationView>> {
 	const { limit, after } = readPage<[string, string]>(params);
-	if (after && (!Array.isArray(after) || typeof after[0] !== "string" || typeof after[1] !== "string")) throw badRequest("Invalid cursor", ErrorType.INVALID_CURSOR);
+	if (after && (!Array.isArray(after) || typeof after[0] !== "string" || Number.isNaN(Date.parse(after[0])) || !isUuid(after[1])))
+		throw badRequest("Invalid cursor", ErrorType.INVALID_CURSOR);
 	const rows = await pageMyConversations({ sequelize: rt.sequelize }, me, after, limit + 1);
 	const page = toPage(rows, limit, r => [new Date(r.activityAt).toISOString(), r.id]);
 	return { items: await viewsOf(rt, me, page.items), nextCursor: page.nextCursor };

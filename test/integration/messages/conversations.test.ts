@@ -95,6 +95,8 @@ describe("messages: conversations", function () {
 			// The sender has nothing unread: sending means the conversation was read.
 			expect((await call(stack, `/conversations/${pq}`, q)).json.unreadCount).to.equal(0);
 			expect((await call(stack, "/conversations?cursor=!!", p)).status).to.equal(400);
+			const forged = Buffer.from(JSON.stringify(["not a date", "nope"])).toString("base64url");
+			expect((await call(stack, `/conversations?cursor=${forged}`, p)).json.type).to.equal("INVALID_CURSOR");
 			expect((await call(stack, "/conversations", null)).status).to.equal(401);
 		});
 

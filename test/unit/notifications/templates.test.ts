@@ -34,7 +34,7 @@ describe("notification templates", () => {
 	}
 
 	it("keeps OTP and security SMS within one 160-character segment once filled in", () => {
-		const params = { code: "123456", minutes: "10", device: "Samsung Galaxy A14", actor: "Asha", other: "Juma", others: "12", amount: "TZS 1,250,000.00" };
+		const params = { code: "123456", minutes: "10", device: "Samsung Galaxy A14", actor: "Asha", other: "Juma", others: "12", amount: "TZS 1,250,000.00", conversation: "Wauzaji wa Kariakoo" };
 		for (const id of ids) for (const lang of LANGUAGES) expect(render(TEMPLATES[id], lang, params).sms.length, `${id} ${lang}`).to.be.at.most(160);
 	});
 });
