@@ -157,10 +157,10 @@ const scenario: Scenario = {
 	async run(ctx): Promise<ScenarioResult> {
 		const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "nexgate-bench-image-"));
 		const input = path.join(dir, "photo.jpg");
-		let once: ChildAnswer, serial: ChildAnswer, parallel: ChildAnswer;
+		let once: ChildAnswer, serial: ChildAnswer, parallel: ChildAnswer, busyBeforeImages: number;
 		try {
 			await inChild(ctx, { task: "make-jpeg", output: input });
-			await awaitQuietMachine(ctx.log);
+			busyBeforeImages = await awaitQuietMachine(ctx.log);
 			ctx.log("image: one 12 MP JPEG in a fresh process");
 			once = await inChild(ctx, { task: "image-once", input });
 			ctx.log("image: throughput, one and two at a time");
@@ -170,7 +170,7 @@ const scenario: Scenario = {
 			await fs.promises.rm(dir, { recursive: true, force: true });
 		}
 		ctx.log(`video: ${VIDEO_SECONDS} s of 1080p30`);
-		await awaitQuietMachine(ctx.log);
+		const busyBeforeVideo = await awaitQuietMachine(ctx.log);
 		const video = await inChild(ctx, { task: "video", seconds: VIDEO_SECONDS });
 
 		const perMinute = (a: ChildAnswer) => (IMAGE_ROUNDS / (a.ms[0] / 1000)) * 60;
@@ -233,7 +233,8 @@ const scenario: Scenario = {
 				"- Video: with `FILES_VIDEO_CONCURRENCY=1`, a files node keeps up with uploads as long as they bring less than 1 / (the ratio above) seconds of 1080p video per second.",
 				"- Peak RSS of a process that handled several images is higher than for one (memory the allocator keeps for libvips' threads after the first images); " +
 					"size gateway pods from the repeated rows, not from the fresh-process one.",
-				"- Other work was running on this machine during the run (the bench waits up to 60 s for a quiet machine, then measures anyway): treat the figures as upper bounds for times."
+				`- Other work on this machine just before measuring: ${busyBeforeImages.toFixed(0)} % of a core (images), ${busyBeforeVideo.toFixed(0)} % (video). ` +
+					"The bench waits up to 60 s for a quiet machine, then measures anyway; with other work running, times are upper bounds."
 			]
 		};
 	}

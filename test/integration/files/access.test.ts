@@ -73,6 +73,15 @@ describe("files: access, claims and cleanup", function () {
 			expect((await call(stack, `/${file.id}`, null)).status).to.equal(404);
 		});
 
+		it("fails closed when the holding domain cannot answer: 503 on GET, left out of views", async () => {
+			const file = await uploadAs(alice, "verification");
+			await claim({ ownerId: alice.userId, fileIds: [file.id], purpose: "verification", ref: "nosuchdomain:shop:1" });
+			const res = await call(stack, `/${file.id}`, bob);
+			expect(res.status).to.equal(503);
+			expect((await call(stack, `/${file.id}`, alice)).status, "the owner needs no answer").to.equal(200);
+			expect(await stack.broker.call("files.views", { ids: [file.id], viewerId: bob.userId })).to.deep.equal({});
+		});
+
 		it("answers 404 for an unknown id and 400 for a malformed one", async () => {
 			expect((await call(stack, "/01900000-0000-7000-8000-000000000000", alice)).status).to.equal(404);
 			expect((await call(stack, "/nope", alice)).status).to.equal(400);
@@ -175,6 +184,19 @@ describe("files: access, claims and cleanup", function () {
 	});
 
 	describe("cleanup", () => {
+		it("refuses to complete an upload whose URL expired, and sweeps it, releasing its quota", async () => {
+			const start = await call(stack, "/uploads", carol, { method: "POST", body: { filename: "late.mp4", mime: "video/mp4", size: 1234, purpose: "post" } });
+			expect(start.status).to.equal(201);
+			await coreQuery(`UPDATE files.files SET upload_expires_at = now() - interval '1 second' WHERE id = $1`, [start.json.fileId]);
+			const res = await call(stack, `/${start.json.fileId}/complete`, carol, { method: "POST" });
+			expect(res.status).to.equal(409);
+			expect(res.json.type).to.equal("UPLOAD_EXPIRED");
+			await stack.broker.call("files.sweep");
+			expect((await fileRow(start.json.fileId)).status).to.equal("deleted");
+			const used = await coreQuery<{ n: string }>(`SELECT count(*) AS n FROM files.files WHERE id = $1 AND status IN ('awaiting_upload', 'processing', 'ready')`, [start.json.fileId]);
+			expect(used[0].n).to.equal("0");
+		});
+
 		it("removes files attached to nothing for a day (and their objects), keeps attached and recent ones", async () => {
 			const stale = await uploadAs(carol, "post");
 			const released = await uploadAs(carol, "post");
