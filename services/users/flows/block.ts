@@ -9,7 +9,7 @@ import { inTransaction } from "../../../lib/db/transaction";
 import { graphPatterns } from "../cache";
 import { UsersError } from "../errors";
 import { deleteBlock, deleteMute, deleteRequestsBetween, insertBlock, insertMute } from "../store/graph";
-import { findProfile } from "../store/profiles";
+import { findProfileFor } from "../store/profiles";
 import type { UsersRuntime } from "../runtime";
 import { lockPair, removeFollow } from "./follow";
 
@@ -38,9 +38,11 @@ export async function unblock(rt: UsersRuntime, me: string, targetId: string): P
 	await rt.invalidate(graphPatterns([me, targetId]));
 }
 
+/** The target exists for me: live, and not blocking me (then it does not exist for me, as everywhere). */
 async function mustExist(rt: UsersRuntime, me: string, targetId: string) {
 	if (me === targetId) throw UsersError.cannotMuteSelf();
-	if (!(await findProfile({ sequelize: rt.sequelize }, { kind: "id", value: targetId }))) throw UsersError.userNotFound();
+	const found = await findProfileFor({ sequelize: rt.sequelize }, { kind: "id", value: targetId }, me);
+	if (!found || found.rel.blockedBy) throw UsersError.userNotFound();
 }
 
 export async function mute(rt: UsersRuntime, me: string, targetId: string): Promise<{ muted: true }> {

@@ -75,7 +75,9 @@ export async function updateMyProfile(rt: UsersRuntime, me: string, patch: Profi
 
 	const result = await inTransaction(rt.sequelize, async t => {
 		const db = { sequelize: rt.sequelize, t };
-		const row = (await lockProfiles(db, [me])).get(me)!;
+		const row = (await lockProfiles(db, [me])).get(me);
+		// Deleted meanwhile (auth revokes the sessions, but a request may already be in flight).
+		if (!row || row.deleted_at) throw UsersError.profileNotReady();
 		const { changes, changed } = diff(row, patch);
 		await updateProfile(db, me, changes);
 		const approved: string[] = [];

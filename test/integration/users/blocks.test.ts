@@ -48,6 +48,7 @@ describe("users: blocks, mutes, privacy, search, suggestions", function () {
 			expect((await call(stack, `/${asha.userId}`, baraka)).status).to.equal(404);
 			expect((await call(stack, `/${asha.userId}/trust`, baraka)).status).to.equal(404);
 			expect((await call(stack, `/${asha.userId}/followers`, baraka)).status).to.equal(404);
+			expect((await call(stack, `/${asha.userId}/mute`, baraka, { method: "POST" })).status).to.equal(404);
 			const search = await call(stack, `?q=${encodeURIComponent(`kilimanjaro ${tag}`)}`, baraka);
 			expect(search.status).to.equal(200);
 			expect(search.json.items.map((u: { id: string }) => u.id)).to.not.include(asha.userId);
