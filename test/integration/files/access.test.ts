@@ -151,6 +151,17 @@ describe("files: access, claims and cleanup", function () {
 			expect((await claimError({ ownerId: alice.userId, fileIds: [free.id], purpose: "post", ref: "social:post:2" })).data).to.deep.equal({ fileId: free.id, why: "failed" });
 		});
 
+		it("lets exactly one of several parallel claims with different refs win", async () => {
+			const file = await uploadAs(alice, "post");
+			const results = await Promise.allSettled(
+				Array.from({ length: 6 }, (_, i) => claim({ ownerId: alice.userId, fileIds: [file.id], purpose: "post", ref: `social:post:race-${i}` }))
+			);
+			const won = results.filter(r => r.status === "fulfilled");
+			expect(won).to.have.length(1);
+			for (const r of results.filter(r => r.status === "rejected")) expect((r as PromiseRejectedResult).reason.data).to.deep.equal({ fileId: file.id, why: "attached_elsewhere" });
+			expect((await fileRow(file.id)).ref).to.match(/^social:post:race-\d$/);
+		});
+
 		it("validates its params", async () => {
 			const err = await claimError({ ownerId: "x", fileIds: [], purpose: "post", ref: "no" });
 			expect(err.code).to.equal(422);

@@ -104,6 +104,17 @@ describe("files: direct uploads and video", function () {
 		expect(events[0].envelope.data).to.include({ fileId, reason: "no_video_stream", kind: "video" });
 	});
 
+	it("processes a direct upload once when complete arrives several times at once", async () => {
+		const photo = await jpegWithGps(800, 600);
+		const start = await call(stack, "/uploads", alice, { method: "POST", body: { filename: "p.jpg", mime: "image/jpeg", size: photo.length, purpose: "post" } });
+		expect((await fetch(start.json.uploadUrl, { method: "PUT", body: photo })).status).to.equal(200);
+		const answers = await Promise.all(Array.from({ length: 4 }, () => call(stack, `/${start.json.fileId}/complete`, alice, { method: "POST" })));
+		expect(answers.map(a => a.status)).to.deep.equal([200, 200, 200, 200]);
+		const done = (await settled(stack, alice, start.json.fileId)).json;
+		expect(done.status).to.equal("ready");
+		expect((await outboxOf(start.json.fileId)).map(e => e.type)).to.deep.equal(["files.file.ready"]);
+	});
+
 	it("answers a repeated complete with the file as it is (idempotent)", async () => {
 		const photo = await jpegWithGps(320, 240);
 		const { fileId, complete } = await directUpload(stack, alice, photo, "post", "image/jpeg");
