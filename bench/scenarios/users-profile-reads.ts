@@ -75,7 +75,7 @@ const scenario: Scenario = {
 			method: [
 				`- **Request:** \`GET /api/v1/users/:id\` (\`users.profile\`, auth optional, sent with a token) answered 200 with the User shape including \`viewer\` flags. ${READERS} users registered through REST (register → SMS code → verify), each with its own access token; ${PROFILES} of them are read, each followed by half of the readers. Every connection cycles through all ${READERS * PROFILES} (reader, profile) pairs.`,
 				`- **Stack:** \`new Stack("single", { env })\` in a child process (every service in one broker, the real PostgreSQL), \`RATE_LIMIT_SCALE=1000000\` (limits × 10⁶, counters still kept).`,
-				`- **Load:** autocannon in the bench process, ${ctx.settings.connections} connections, ${ctx.settings.warmupS} s warm-up (discarded) then ${ctx.settings.durationS} s measured. Throughput counts 2xx; percentiles are exact over every 2xx of the window. CPU from \`/proc\` (100 % = one core); "PostgreSQL" sums every \`postgres\` process.`
+				`- **Load:** autocannon in the bench process, ${ctx.settings.connections} connections, ${ctx.settings.warmupS} s warm-up (discarded) then ${ctx.settings.durationS} s measured. Throughput counts 2xx; percentiles are exact over every 2xx of the window. CPU from \`/proc\` (100 % = one core); "PostgreSQL" sums every \`postgres\` process on the machine (on a shared machine, other test databases' work too).`
 			],
 			columns: ["reads/s", "p50 ms", "p99 ms", "2xx", "non-2xx", "errors", "server CPU %", "PostgreSQL CPU %", "load-gen CPU %", "other CPU %", "server RSS MB"],
 			rows: [
