@@ -23,7 +23,6 @@ import "../api/action-options";
 import { multipartRest, type GatewayUser } from "../api/action-options";
 import { platformConfig } from "../../lib/config";
 import { unauthorized } from "../../lib/errors";
-import { registerReadinessCheck } from "../../lib/node/readiness";
 import { DbMixin } from "../../mixins/db.mixin";
 import { DurableEventsMixin, type DurableEventsMethods } from "../../mixins/durable-events.mixin";
 import { loadFilesConfig, type FilesConfig } from "./config";
@@ -220,11 +219,12 @@ const FilesService: ServiceSchema<ServiceSettingSchema, DurableEventsMethods, Lo
 		};
 		this.worker = new VideoWorker(this.rt);
 		this.sweeper = new Sweeper(this.rt);
-		registerReadinessCheck(this.broker, "object-storage", () => store.ping());
 	},
 
 	async started(this: This) {
-		await this.rt.store.ensureBucket();
+		// Not a readiness check: files shares the gateway's node, and an object store outage must not take
+		// the whole API out of rotation. Uploads answer 503 STORAGE_UNAVAILABLE meanwhile.
+		await this.rt.store.ensureBucket().catch(err => this.logger.warn("files: could not check the bucket; uploads fail until the object store answers", err.message));
 		if (this.cfg.videoConcurrency > 0) this.worker.start();
 		this.sweeper.start();
 	},

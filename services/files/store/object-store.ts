@@ -10,6 +10,29 @@
 import fs from "node:fs";
 import type { Readable } from "node:stream";
 import * as Minio from "minio";
+import { Errors } from "moleculer";
+
+/** Network failures reaching the store: the client did nothing wrong and may retry (503). */
+const UNREACHABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ETIMEDOUT", "EAI_AGAIN", "EHOSTUNREACH", "EPIPE"]);
+
+function unavailable(err: unknown): never {
+	if (UNREACHABLE.has((err as { code?: string })?.code ?? "")) throw new Errors.MoleculerRetryableError("Object storage is unavailable", 503, "STORAGE_UNAVAILABLE");
+	throw err;
+}
+
+/** The client with every promise it returns turning network failures into 503 STORAGE_UNAVAILABLE. */
+function guarded(c: Minio.Client): Minio.Client {
+	return new Proxy(c, {
+		get(target, prop, receiver) {
+			const value = Reflect.get(target, prop, receiver);
+			if (typeof value !== "function") return value;
+			return (...args: unknown[]) => {
+				const result = value.apply(target, args);
+				return result instanceof Promise ? result.catch(unavailable) : result;
+			};
+		}
+	});
+}
 
 export interface S3Settings {
 	endpoint: string;
@@ -48,7 +71,7 @@ export class ObjectStore {
 
 	constructor(settings: S3Settings, publicUrl: string | null) {
 		this.bucket = settings.bucket;
-		this.io = client(settings.endpoint, settings);
+		this.io = guarded(client(settings.endpoint, settings));
 		this.signer = client(publicUrl ?? settings.endpoint, settings);
 	}
 
@@ -120,8 +143,12 @@ export class ObjectStore {
 
 	async list(prefix: string): Promise<string[]> {
 		const names: string[] = [];
-		const stream = this.io.listObjectsV2(this.bucket, prefix, true);
-		for await (const item of stream as AsyncIterable<{ name?: string }>) if (item.name) names.push(item.name);
+		try {
+			const stream = this.io.listObjectsV2(this.bucket, prefix, true);
+			for await (const item of stream as AsyncIterable<{ name?: string }>) if (item.name) names.push(item.name);
+		} catch (err) {
+			unavailable(err);
+		}
 		return names;
 	}
 
@@ -137,10 +164,6 @@ export class ObjectStore {
 
 	presignGet(key: string, ttlSeconds: number, opts: PresignOptions = {}): Promise<string> {
 		return this.signer.presignedGetObject(this.bucket, key, ttlSeconds, opts.responseHeaders ?? {}, opts.signedAt);
-	}
-
-	async ping(): Promise<void> {
-		await this.io.bucketExists(this.bucket);
 	}
 }
 
