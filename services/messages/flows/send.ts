@@ -22,8 +22,8 @@ import { fileRef } from "../rules/file-ref";
 import { normalizeContent, type Embed } from "../rules/message-input";
 import { startsUnreadStreak } from "../rules/read-marker";
 import type { MessagesRuntime } from "../runtime";
-import { findConversation, listMembers, nextSeq, type MemberRow } from "../store/conversations";
-import { findByClientId, insertMessage, seqExists, type MessageRow } from "../store/messages";
+import { listMembers, sendContext, type MemberRow } from "../store/conversations";
+import { findByClientId, findMessage, insertNext, seqExists, type MessageRow } from "../store/messages";
 import { messageViews, type MessageView } from "../view";
 import { canMessage, claimFiles, profiles, push } from "./peers";
 import { onlineAmong } from "./presence";
@@ -41,15 +41,11 @@ export async function sendMessage(rt: MessagesRuntime, me: string, conversationI
 	if ("error" in content) throw MessagesError.emptyMessage();
 	const db = { sequelize: rt.sequelize };
 
-	const [conversation, members, earlier] = await Promise.all([
-		findConversation(db, conversationId),
-		listMembers(db, [conversationId]),
-		findByClientId(db, conversationId, me, input.clientId)
-	]);
+	const { conversation, members, earlierId } = await sendContext(db, conversationId, me, input.clientId);
 	const member = members.find(m => m.userId === me);
 	if (!member || !conversation) throw MessagesError.conversationNotFound();
 	// A retry of a send that already landed: the same message, nothing sent again.
-	if (earlier) return replay(rt, earlier, me);
+	if (earlierId) return replay(rt, (await findMessage(db, earlierId))!, me);
 
 	const others = members.filter(m => m.userId !== me);
 	// Direct conversations follow the recipient's current wishes (blocks, whoCanMessage) at every send;
@@ -71,17 +67,9 @@ export async function sendMessage(rt: MessagesRuntime, me: string, conversationI
 		result = await inTransaction(rt.sequelize, async t => {
 			const tdb = { sequelize: rt.sequelize, t };
 			// Takes the conversation's row lock: sends to one conversation queue here, in seq order.
-			const next = await nextSeq(tdb, conversationId);
-			if (next === null) throw MessagesError.conversationNotFound();
-			const { seq, version } = next;
-			const current = await listMembers(tdb, [conversationId]);
-			// Left (or was removed) since the checks above.
-			if (!current.some(m => m.userId === me)) throw MessagesError.conversationNotFound();
-			const row = await insertMessage(tdb, {
+			const { counted, row } = await insertNext(tdb, {
 				id: newId(),
 				conversationId,
-				seq,
-				version,
 				senderId: me,
 				clientId: input.clientId,
 				text: content.text,
@@ -89,8 +77,13 @@ export async function sendMessage(rt: MessagesRuntime, me: string, conversationI
 				embed: content.embed,
 				replyToSeq: input.replyToSeq ?? null
 			});
+			if (!counted) throw MessagesError.conversationNotFound();
 			// A parallel retry committed first (we waited for its lock): roll back, seq included.
 			if (!row) throw new AlreadySent();
+			const seq = row.seq;
+			// Read under the lock, in a statement of its own: removals and read markers committed while we waited count.
+			const current = await listMembers(tdb, [conversationId]);
+			if (!current.some(m => m.userId === me)) throw MessagesError.conversationNotFound();
 			const recipientIds = current.filter(m => m.userId !== me && !m.muted && !online.has(m.userId) && startsUnreadStreak(m.readSeq, seq)).map(m => m.userId);
 			if (recipientIds.length)
 				await rt.raiseEvent(

@@ -74,21 +74,6 @@ export async function lockConversation(db: Db, id: string): Promise<Conversation
 	return row ?? null;
 }
 
-/**
- * The conversation's next seq and version, taking its row lock until the
- * transaction ends (a rollback gives the numbers back); moves it to the top
- * of its members' lists. Null for an unknown conversation.
- */
-export async function nextSeq(db: Db, id: string): Promise<{ seq: number; version: number } | null> {
-	const [row] = await select<{ seq: number; version: number }>(
-		db,
-		`UPDATE messages.conversations SET last_seq = last_seq + 1, last_version = last_version + 1, activity_at = now() WHERE id = :id
-		 RETURNING last_seq::int AS seq, last_version::int AS version`,
-		{ id }
-	);
-	return row ?? null;
-}
-
 /** The next version for a change to an existing message (edit, delete, reaction); locks the conversation row like a send. */
 export async function nextVersion(db: Db, id: string): Promise<number> {
 	const [row] = await select<{ version: number }>(
@@ -97,6 +82,28 @@ export async function nextVersion(db: Db, id: string): Promise<number> {
 		{ id }
 	);
 	return row.version;
+}
+
+/**
+ * What a send checks before its transaction, in one round trip: the
+ * conversation, its members, and whether this sender already used this
+ * client id here (the id of that message).
+ */
+export async function sendContext(
+	db: Db,
+	conversationId: string,
+	senderId: string,
+	clientId: string
+): Promise<{ conversation: ConversationRow | null; members: MemberRow[]; earlierId: string | null }> {
+	const [row] = await select<{ conversation: ConversationRow | null; members: MemberRow[] | null; earlierId: string | null }>(
+		db,
+		`SELECT
+			(SELECT row_to_json(x) FROM (SELECT ${CONVERSATION_COLUMNS} FROM messages.conversations c WHERE c.id = :conversationId) x) AS conversation,
+			(SELECT json_agg(x) FROM (SELECT ${MEMBER_COLUMNS} FROM messages.members m WHERE m.conversation_id = :conversationId) x) AS members,
+			(SELECT id FROM messages.messages WHERE conversation_id = :conversationId AND sender_id = :senderId AND client_id = :clientId) AS "earlierId"`,
+		{ conversationId, senderId, clientId }
+	);
+	return { conversation: row.conversation, members: row.members ?? [], earlierId: row.earlierId };
 }
 
 export async function findMember(db: Db, conversationId: string, userId: string): Promise<MemberRow | null> {

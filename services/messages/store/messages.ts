@@ -24,26 +24,36 @@ const COLUMNS = `m.id, m.conversation_id AS "conversationId", m.seq::int AS seq,
 	m.file_ids AS "fileIds", m.embed, m.reply_to_seq::int AS "replyToSeq", m.version::int AS version, m.created_at AS "createdAt", m.edited_at AS "editedAt", m.deleted_at AS "deletedAt"`;
 
 /**
- * Inserts a message and moves its sender's read marker to it, in one round
- * trip; null when the sender already has a message with this client id in
- * the conversation (nothing is written then).
+ * One send in one statement: takes the conversation's next seq and version
+ * (its row lock, held until the transaction ends) if the sender is a member,
+ * inserts the message, and moves the sender's read marker to it. `counted`
+ * is false when the sender is not a member (nothing written); `row` is null
+ * when the sender already used this client id here (the counter moved: roll
+ * the transaction back).
  */
-export async function insertMessage(db: Db, m: Omit<MessageRow, "createdAt" | "editedAt" | "deletedAt">): Promise<MessageRow | null> {
-	const [row] = await select<MessageRow>(
+export async function insertNext(
+	db: Db,
+	m: Pick<MessageRow, "id" | "conversationId" | "senderId" | "clientId" | "text" | "fileIds" | "embed" | "replyToSeq">
+): Promise<{ counted: boolean; row: MessageRow | null }> {
+	const [result] = await select<MessageRow & { counted: boolean }>(
 		db,
-		`WITH m AS (
+		`WITH c AS (
+			UPDATE messages.conversations SET last_seq = last_seq + 1, last_version = last_version + 1, activity_at = now()
+			WHERE id = :conversationId AND EXISTS (SELECT 1 FROM messages.members WHERE conversation_id = :conversationId AND user_id = :senderId)
+			RETURNING last_seq, last_version
+		), m AS (
 			INSERT INTO messages.messages (id, conversation_id, seq, version, sender_id, client_id, text, file_ids, embed, reply_to_seq)
-			VALUES (:id, :conversationId, :seq, :version, :senderId, :clientId, :text, :fileIds::uuid[], :embed::jsonb, :replyToSeq)
+			SELECT :id, :conversationId, c.last_seq, c.last_version, :senderId, :clientId, :text, :fileIds::uuid[], :embed::jsonb, :replyToSeq FROM c
 			ON CONFLICT (conversation_id, sender_id, client_id) DO NOTHING
 			RETURNING *
 		), marked AS (
-			UPDATE messages.members SET read_seq = :seq
-			WHERE conversation_id = :conversationId AND user_id = :senderId AND EXISTS (SELECT 1 FROM m)
+			UPDATE messages.members SET read_seq = m.seq FROM m WHERE members.conversation_id = :conversationId AND members.user_id = :senderId
 		)
-		SELECT ${COLUMNS} FROM m`,
+		SELECT EXISTS (SELECT 1 FROM c) AS counted, ${COLUMNS} FROM (SELECT 1) AS one LEFT JOIN m ON true`,
 		{ ...m, fileIds: `{${m.fileIds.join(",")}}`, embed: m.embed ? JSON.stringify(m.embed) : null }
 	);
-	return row ?? null;
+	const { counted, ...row } = result;
+	return { counted, row: row.id ? (row as MessageRow) : null };
 }
 
 export async function findByClientId(db: Db, conversationId: string, senderId: string, clientId: string): Promise<MessageRow | null> {

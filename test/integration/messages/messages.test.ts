@@ -102,6 +102,24 @@ describe("messages: sending and reading", function () {
 			expect((await send(stack, asha, "nope")).status).to.equal(400);
 		});
 
+		it("limits sending to 120 messages a minute per user (429 with Retry-After past it)", async () => {
+			const [p, q] = await createProfiles(stack, 2);
+			const convo = await conversationOf(stack, p, [q.userId]);
+			// Fixed windows are clock-aligned: start well inside one so the burst cannot straddle a reset.
+			const left = 60_000 - (Date.now() % 60_000);
+			if (left < 15_000) await new Promise(r => setTimeout(r, left + 50));
+			const results = await Promise.all(Array.from({ length: 125 }, (_, i) => send(stack, p, convo, { text: `flood ${i}` })));
+			expect(results.filter(r => r.status === 201)).to.have.length(120);
+			const refused = results.filter(r => r.status === 429);
+			expect(refused).to.have.length(5);
+			expect(refused[0].json.type).to.equal("RATE_LIMITED");
+			expect(Number(refused[0].headers.get("retry-after"))).to.be.greaterThan(0);
+			// The other member is not limited by p's sending.
+			expect((await send(stack, q, convo)).status).to.equal(201);
+			const [c] = await coreQuery("SELECT last_seq::int AS n FROM messages.conversations WHERE id = $1", [convo]);
+			expect(c.n).to.equal(121);
+		});
+
 		it("401 without a token, 404 in a conversation I am not in (nothing stored)", async () => {
 			const before = await coreQuery("SELECT last_seq::int AS n FROM messages.conversations WHERE id = $1", [pair]);
 			expect((await call(stack, `/conversations/${pair}/messages`, null, { method: "POST", body: { clientId: newId(), text: "x" } })).status).to.equal(401);
