@@ -14,6 +14,8 @@ export interface HttpTarget {
 	/** Cycled through by every connection (e.g. one per user, each with its own token). */
 	requests?: autocannon.Request[];
 	headers?: Record<string, string>;
+	/** Requests per second across all connections (autocannon's overallRate); unset: as fast as the server answers. */
+	rate?: number;
 }
 
 export interface WatchedProcess {
@@ -62,7 +64,7 @@ function percentile(sorted: Float64Array, p: number): number {
 function fire(target: HttpTarget, connections: number, seconds: number, onResponse?: (ms: number, status: number) => void): Promise<autocannon.Result> {
 	return new Promise((resolve, reject) => {
 		const instance = autocannon(
-			{ url: target.url, connections, duration: seconds, headers: target.headers, requests: target.requests },
+			{ url: target.url, connections, duration: seconds, headers: target.headers, requests: target.requests, ...(target.rate ? { overallRate: target.rate } : {}) },
 			(err, result) => (err ? reject(err) : resolve(result))
 		);
 		if (onResponse) instance.on("response", (_client, statusCode, _bytes, responseTime) => onResponse(responseTime, statusCode));

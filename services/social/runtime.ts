@@ -3,6 +3,7 @@ import type { ServiceBroker } from "moleculer";
 import type { Sequelize, Transaction } from "sequelize";
 import type { EventData, EventType } from "../../lib/events/catalogue";
 import type { SocialConfig } from "./config";
+import type { BigAuthors } from "./feeds/big-authors";
 import type { FeedStore } from "./feeds/feed-store";
 import type { Peers } from "./peers";
 
@@ -11,6 +12,7 @@ export interface SocialRuntime {
 	broker: ServiceBroker;
 	cfg: SocialConfig;
 	feeds: FeedStore;
+	bigAuthors: BigAuthors;
 	peers: Peers;
 	raiseEvent<T extends EventType>(t: Transaction, type: T, data: EventData<T>, actorId?: string | null): Promise<unknown>;
 	logger: { warn(...a: unknown[]): void; info(...a: unknown[]): void; error(...a: unknown[]): void };

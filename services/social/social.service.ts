@@ -25,6 +25,7 @@ import { paginationParams } from "../../lib/pagination";
 import { DbMixin, type DbVars } from "../../mixins/db.mixin";
 import { DurableEventsMixin, type DurableEventsMethods } from "../../mixins/durable-events.mixin";
 import { loadSocialConfig } from "./config";
+import { BigAuthors } from "./feeds/big-authors";
 import { openFeedStore } from "./feeds/feed-store";
 import { homeFeed, rebuildHome } from "./feeds/home";
 import { hashtagPosts, myMentions, Rankings, userPosts } from "./feeds/lists";
@@ -379,6 +380,7 @@ const SocialService: WithChannels<ServiceSchema<ServiceSettingSchema, Methods, L
 			broker: this.broker,
 			cfg,
 			feeds,
+			bigAuthors: new BigAuthors(() => ({ sequelize: this.sequelize }), cfg.feed.fanoutMaxFollowers),
 			peers: new Peers(this.broker, this.logger),
 			raiseEvent: (t, type, data, actorId) => this.raiseEvent(t, type, data, actorId),
 			logger: this.logger

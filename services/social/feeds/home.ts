@@ -17,33 +17,41 @@
  */
 import type { Page } from "../../../lib/pagination";
 import { mergeEntries, isAfter, type FeedEntry, type FeedPosition } from "../rules/feed-order";
-import { followedReposters, followeesOf } from "../store/graph";
+import { followedAmong, followeeIds } from "../store/graph";
 import { feedEntries } from "../store/lists";
 import { db, type SocialRuntime } from "../runtime";
 import type { PostView } from "../flows/render";
-import { collectPage } from "./paging";
+import { collectPage, readPosition } from "./paging";
 
 /** Rebuilds a user's cached home feed from PostgreSQL; returns how many entries it holds. */
 export async function rebuildHome(rt: SocialRuntime, userId: string): Promise<number> {
 	await rt.feeds.activate(userId);
-	const { all } = await followeesOf(db(rt), userId, rt.cfg.feed.fanoutMaxFollowers);
-	const entries = await feedEntries(db(rt), [...all, userId], null, rt.cfg.feed.maxItems);
+	const entries = await feedEntries(db(rt), [...(await followeeIds(db(rt), userId)), userId], null, rt.cfg.feed.maxItems);
 	await rt.feeds.add(userId, entries);
 	return entries.length;
 }
 
 export async function homeFeed(rt: SocialRuntime, viewerId: string, params: { cursor?: string; limit?: number }): Promise<Page<PostView>> {
-	if (!(await rt.feeds.touch(viewerId))) await rebuildHome(rt, viewerId);
-	const followees = await followeesOf(db(rt), viewerId, rt.cfg.feed.fanoutMaxFollowers);
-	const authors = [...followees.all, viewerId];
+	// The cache is read while its marker is checked (one round trip each, concurrently); a missing feed is rebuilt and read again.
+	const { after, limit } = readPosition(params);
+	const [active, firstPage, bigFollowed] = await Promise.all([
+		rt.feeds.touch(viewerId),
+		rt.feeds.page(viewerId, after, limit + 1),
+		rt.bigAuthors.list().then(big => followedAmong(db(rt), viewerId, big))
+	]);
+	if (!active) await rebuildHome(rt, viewerId);
+	// collectPage's first fetch asks for exactly this range.
+	let prefetched = active ? { pos: after, n: limit + 1, entries: firstPage } : null;
+	let authors: string[] | null = null;
 
 	async function fetch(pos: FeedPosition | null, n: number): Promise<FeedEntry[]> {
-		const cached = await rt.feeds.page(viewerId, pos, n);
+		const cached = prefetched && prefetched.pos === pos && prefetched.n === n ? prefetched.entries : await rt.feeds.page(viewerId, pos, n);
+		prefetched = null;
 		const lastCached: FeedPosition | null = cached.length ? [cached[cached.length - 1].score, cached[cached.length - 1].postId] : pos;
 		const [past, big] = await Promise.all([
 			// The cache ended before the page did: the rest of the range comes from PostgreSQL.
-			cached.length < n ? feedEntries(db(rt), authors, lastCached, n - cached.length) : Promise.resolve([]),
-			followees.big.length ? feedEntries(db(rt), followees.big, pos, n) : Promise.resolve([])
+			cached.length < n ? (async () => feedEntries(db(rt), (authors ??= [...(await followeeIds(db(rt), viewerId)), viewerId]), lastCached, n - cached.length))() : Promise.resolve([]),
+			bigFollowed.length ? feedEntries(db(rt), bigFollowed, pos, n) : Promise.resolve([])
 		]);
 		return mergeEntries(cached, past, big)
 			.filter(e => isAfter(e, pos))
@@ -52,10 +60,10 @@ export async function homeFeed(rt: SocialRuntime, viewerId: string, params: { cu
 
 	return collectPage(rt, viewerId, params, {
 		fetch,
-		options: async ids => ({
+		options: {
 			listing: true,
-			reposters: await followedReposters(db(rt), viewerId, ids),
+			feed: true,
 			member: (row, rel, view) => row.author_id === viewerId || Boolean(rel?.following) || (view.repostedBy?.length ?? 0) > 0
-		})
+		}
 	});
 }

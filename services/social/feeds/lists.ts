@@ -9,19 +9,18 @@ import { SocialError } from "../errors";
 import { rank } from "../rules/ranking";
 import { normaliseTag } from "../rules/text";
 import { authorPosts, exploreCandidates, mentionPosts, tagPosts, trendingTags } from "../store/lists";
-import { findPosts } from "../store/posts";
 import { db, type SocialRuntime } from "../runtime";
 import { renderPosts, type PostView } from "../flows/render";
 import { collectPage } from "./paging";
 
 type PageParams = { cursor?: string; limit?: number };
-const plain = async () => ({ listing: true });
+const plain = { listing: true };
 
 export async function userPosts(rt: SocialRuntime, viewerId: string, userId: string, params: PageParams): Promise<Page<PostView>> {
 	const author = (await rt.peers.profiles([userId], viewerId)).get(userId);
 	const rel = author && userId !== viewerId ? (await rt.peers.relationships(viewerId, [userId])).get(userId) : undefined;
 	if (!author || rel?.blockedBy) throw SocialError.userNotFound();
-	return collectPage(rt, viewerId, params, { fetch: (pos, n) => authorPosts(db(rt), userId, pos, n), options: async () => ({ listing: false }) });
+	return collectPage(rt, viewerId, params, { fetch: (pos, n) => authorPosts(db(rt), userId, pos, n), options: { listing: false } });
 }
 
 export async function hashtagPosts(rt: SocialRuntime, viewerId: string, rawTag: string, params: PageParams): Promise<Page<PostView>> {
@@ -70,10 +69,7 @@ export class Rankings {
 		let offset = after ?? 0;
 		while (items.length < limit && offset < ids.length) {
 			const slice = ids.slice(offset, offset + limit * 2);
-			const rows = new Map((await findPosts(db(this.rt), slice)).map(r => [r.id, r]));
-			const views = new Map(
-				(await renderPosts(this.rt, slice.map(id => rows.get(id)).filter((r): r is NonNullable<typeof r> => Boolean(r)), viewerId, { listing: true })).map(v => [v.id, v])
-			);
+			const views = new Map((await renderPosts(this.rt, slice, viewerId, { listing: true })).map(v => [v.id, v]));
 			for (const id of slice) {
 				if (items.length === limit) break;
 				offset += 1;

@@ -8,8 +8,7 @@
 import { badRequest, ErrorType } from "../../../lib/errors";
 import { encodeCursor, readPage, type Page } from "../../../lib/pagination";
 import { isPosition, type FeedEntry, type FeedPosition } from "../rules/feed-order";
-import { findPosts } from "../store/posts";
-import { db, type SocialRuntime } from "../runtime";
+import type { SocialRuntime } from "../runtime";
 import { renderPosts, type PostView, type RenderOptions } from "../flows/render";
 
 /** Rounds of fetching per page: a page of mostly hidden posts ends early with a cursor rather than scanning on. */
@@ -18,8 +17,8 @@ const MAX_ROUNDS = 5;
 export interface ListSource {
 	/** Entries strictly after the position, in feed order, at most n. */
 	fetch(pos: FeedPosition | null, n: number): Promise<FeedEntry[]>;
-	/** Render options for a batch of entries (feeds add who reposted and who belongs). */
-	options(postIds: string[]): Promise<RenderOptions>;
+	/** How to render (feeds add who reposted and who belongs). */
+	options: RenderOptions;
 }
 
 export function readPosition(params: { cursor?: string; limit?: number }): { limit: number; after: FeedPosition | null } {
@@ -38,9 +37,7 @@ export async function collectPage(rt: SocialRuntime, viewerId: string | null, pa
 		const entries = await source.fetch(pos, n);
 		if (entries.length < n) exhausted = true;
 		if (entries.length === 0) break;
-		const rows = new Map((await findPosts(db(rt), entries.map(e => e.postId))).map(r => [r.id, r]));
-		const ordered = entries.map(e => rows.get(e.postId)).filter((r): r is NonNullable<typeof r> => Boolean(r));
-		const views = new Map((await renderPosts(rt, ordered, viewerId, await source.options(ordered.map(r => r.id)))).map(v => [v.id, v]));
+		const views = new Map((await renderPosts(rt, entries.map(e => e.postId), viewerId, source.options)).map(v => [v.id, v]));
 		for (const entry of entries) {
 			const view = views.get(entry.postId);
 			if (view) out.push({ entry, view });

@@ -15,7 +15,8 @@ import { findPolls, insertPoll } from "../store/polls";
 import { bump, findPost, insertEdit, insertPost, listEdits, lockPost, markDeleted, replaceMentions, replaceTags, updatePost, type EmbedType, type PostRow } from "../store/posts";
 import { db, type SocialRuntime } from "../runtime";
 import { resolveMentions } from "./mentions";
-import { renderPosts, type PostView } from "./render";
+import { renderLoaded, type PostView } from "./render";
+import { loadPosts } from "../store/hydrate";
 
 export interface CreatePostInput {
 	text?: string;
@@ -35,11 +36,12 @@ export async function userRef(rt: SocialRuntime, userId: string) {
 	return { card, ref: { username: card.username, displayName: card.displayName } };
 }
 
-/** A post the viewer can see, as a row (404 otherwise: hidden posts are indistinguishable from absent ones). */
+/** A post the viewer can see, as a row and a view (404 otherwise: hidden posts are indistinguishable from absent ones). */
 export async function visiblePost(rt: SocialRuntime, viewerId: string | null, postId: string): Promise<{ row: PostRow; view: PostView }> {
-	const row = await findPost(db(rt), postId);
+	const loaded = await loadPosts(db(rt), [postId], viewerId, { reposters: false });
+	const row = loaded.get(postId);
 	if (!row) throw SocialError.postNotFound();
-	const [view] = await renderPosts(rt, [row], viewerId, { listing: false });
+	const [view] = await renderLoaded(rt, [row], loaded, viewerId, { listing: false });
 	if (!view) throw SocialError.postNotFound();
 	return { row, view };
 }

@@ -1,14 +1,14 @@
 /**
  * Posts as API.md shows them, for one viewer, built in one batch per page:
- * one query per kind of row (posts quoted, viewer flags, polls, ballots) and
- * one call per peer (profiles, relationships, media, each card domain).
+ * one query for social's own rows (store/hydrate.ts) and one call per peer
+ * (profiles, relationships, media, each card domain).
  * Visibility is decided here for every post (rules/visibility.ts): a post
  * the viewer may not see is dropped, a quote of one shows `quote: null`.
  */
 import { canSee } from "../rules/visibility";
 import type { FileView, FullRelationship, ProfileCard } from "../peers";
-import { findPolls, viewerBallots, type PollRow } from "../store/polls";
-import { findPosts, viewerFlags, type EmbedType, type MentionRef, type PostRow } from "../store/posts";
+import { loadPosts, type LoadedPost } from "../store/hydrate";
+import type { EmbedType, MentionRef, PostRow } from "../store/posts";
 import { db, type SocialRuntime } from "../runtime";
 
 export interface AuthorView {
@@ -50,8 +50,8 @@ export interface PostView {
 export interface RenderOptions {
 	/** A list (feeds, explore, tags, mentions): mutes hide posts. */
 	listing: boolean;
-	/** Feeds: who among the people the viewer follows reposted each post. */
-	reposters?: Map<string, string[]>;
+	/** Feeds: show who among the people the viewer follows reposted each post (repostedBy). */
+	feed?: boolean;
 	/** Feeds: whether a visible post belongs in this list, given the viewer's relationship with its author. */
 	member?(row: PostRow, rel: FullRelationship | undefined, view: PostView): boolean;
 }
@@ -70,7 +70,7 @@ function cardView(card: Record<string, unknown> | undefined): Record<string, unk
 	return Object.fromEntries(keys.filter(k => card[k] !== undefined).map(k => [k, card[k]]));
 }
 
-function pollView(row: PollRow, viewerVotes: string[] | undefined, now: Date): PollView {
+function pollView(row: NonNullable<LoadedPost["poll"]>, viewerVotes: string[] | null, now: Date): PollView {
 	const options = row.options ?? [];
 	return {
 		options,
@@ -91,30 +91,31 @@ export function visibleTo(viewerId: string | null, row: PostRow, ctx: RenderCont
 	return canSee({ viewerId, authorId: row.author_id, visibility: row.visibility, authorIsPrivate: author.isPrivate, rel, listing });
 }
 
-/** Views of the visible posts among `rows`, in the rows' order. */
-export async function renderPosts(rt: SocialRuntime, rows: PostRow[], viewerId: string | null, opts: RenderOptions): Promise<PostView[]> {
+/** Views of the visible posts among `ids`, in their order (absent, deleted and hidden ones dropped). */
+export async function renderPosts(rt: SocialRuntime, ids: readonly string[], viewerId: string | null, opts: RenderOptions): Promise<PostView[]> {
+	const loaded = await loadPosts(db(rt), ids, viewerId, { reposters: Boolean(opts.feed && viewerId) });
+	const rows = ids.map(id => loaded.get(id)).filter((r): r is LoadedPost => Boolean(r));
+	return renderLoaded(rt, rows, loaded, viewerId, opts);
+}
+
+/** Views of `rows` (loaded with the posts they quote in `loaded`), visible ones only. */
+export async function renderLoaded(rt: SocialRuntime, rows: LoadedPost[], loaded: Map<string, LoadedPost>, viewerId: string | null, opts: RenderOptions): Promise<PostView[]> {
 	if (rows.length === 0) return [];
-	const quoteIds = rows.map(r => r.quote_of).filter((id): id is string => Boolean(id));
-	const quoted = new Map((await findPosts(db(rt), quoteIds)).map(r => [r.id, r]));
-	const all = [...rows, ...quoted.values()];
-	const reposterIds = opts.reposters ? [...opts.reposters.values()].flat() : [];
+	const all = [...loaded.values()];
+	const reposterIds = rows.flatMap(r => r.reposters ?? []);
 	const userIds = [...new Set([...all.map(r => r.author_id), ...reposterIds])];
-	const postIds = [...new Set(all.map(r => r.id))];
 	const embeds = all.filter(r => r.embed_type && r.embed_id).map(r => ({ type: r.embed_type!, id: r.embed_id! }));
 
-	const [profiles, rels, media, cards, flags, polls, ballots] = await Promise.all([
+	const [profiles, rels, media, cards] = await Promise.all([
 		rt.peers.profiles(userIds, viewerId),
 		viewerId ? rt.peers.relationships(viewerId, userIds) : Promise.resolve(new Map<string, FullRelationship>()),
 		rt.peers.mediaViews(all.flatMap(r => r.media_file_ids)),
-		rt.peers.cardsFor(embeds),
-		viewerId ? viewerFlags(db(rt), viewerId, postIds) : Promise.resolve({ liked: new Set<string>(), reposted: new Set<string>() }),
-		findPolls(db(rt), postIds),
-		viewerId ? viewerBallots(db(rt), viewerId, postIds) : Promise.resolve(new Map<string, string[]>())
+		rt.peers.cardsFor(embeds)
 	]);
 	const ctx: RenderContext = { profiles, rels };
 	const now = new Date();
 
-	const view = (row: PostRow, withQuote: boolean): PostView => {
+	const view = (row: LoadedPost, withQuote: boolean): PostView => {
 		const v: PostView = {
 			id: row.id,
 			author: authorView(profiles.get(row.author_id)!),
@@ -124,16 +125,15 @@ export async function renderPosts(rt: SocialRuntime, rows: PostRow[], viewerId: 
 			mentions: row.mentions,
 			hashtags: row.hashtags,
 			counts: { likes: row.likes_count, comments: row.comments_count, reposts: row.reposts_count, quotes: row.quotes_count },
-			viewer: { liked: flags.liked.has(row.id), reposted: flags.reposted.has(row.id) },
+			viewer: { liked: row.liked, reposted: row.reposted },
 			quoteOf: row.quote_of,
 			createdAt: new Date(row.created_at).toISOString(),
 			editedAt: row.edited_at ? new Date(row.edited_at).toISOString() : null
 		};
 		if (row.embed_type && row.embed_id) v.embed = { type: row.embed_type, id: row.embed_id, card: cardView(cards.get(`${row.embed_type}:${row.embed_id}`) as Record<string, unknown> | undefined) };
-		const poll = polls.get(row.id);
-		if (poll) v.poll = pollView(poll, ballots.get(row.id), now);
+		if (row.poll) v.poll = pollView(row.poll, row.viewer_votes, now);
 		if (withQuote && row.quote_of) {
-			const q = quoted.get(row.quote_of);
+			const q = loaded.get(row.quote_of);
 			v.quote = q && visibleTo(viewerId, q, ctx, false) ? view(q, false) : null;
 		}
 		return v;
@@ -143,9 +143,8 @@ export async function renderPosts(rt: SocialRuntime, rows: PostRow[], viewerId: 
 	for (const row of rows) {
 		if (!visibleTo(viewerId, row, ctx, opts.listing)) continue;
 		const v = view(row, true);
-		const reposters = opts.reposters?.get(row.id);
-		if (reposters) {
-			v.repostedBy = reposters
+		if (opts.feed) {
+			v.repostedBy = (row.reposters ?? [])
 				.filter(id => {
 					const rel = rels.get(id);
 					return profiles.has(id) && !(rel && (rel.blocking || rel.blockedBy || rel.muting));

@@ -27,29 +27,23 @@ export async function followersCount(db: Db, authorId: string): Promise<number> 
 	return rows[0]?.followers ?? 0;
 }
 
-/** For each post, who among the people the viewer follows reposted it, latest first. */
-export async function followedReposters(db: Db, viewerId: string, postIds: readonly string[]): Promise<Map<string, string[]>> {
-	const out = new Map<string, string[]>();
-	if (postIds.length === 0) return out;
-	const rows = await select<{ post_id: string; user_id: string }>(
-		db,
-		`SELECT r.post_id, r.user_id FROM social.reposts r
-		   JOIN social.follows f ON f.followee_id = r.user_id AND f.follower_id = :viewerId
-		  WHERE r.post_id = ANY(CAST(:ids AS uuid[])) ORDER BY r.created_at DESC`,
-		{ viewerId, ids: uuidArray([...new Set(postIds)]) }
-	);
-	for (const r of rows) out.set(r.post_id, [...(out.get(r.post_id) ?? []), r.user_id]);
-	return out;
+/** Whom the user follows (rebuilds, and pages past the cached feed). */
+export async function followeeIds(db: Db, userId: string): Promise<string[]> {
+	return (await select<{ id: string }>(db, "SELECT followee_id AS id FROM social.follows WHERE follower_id = :userId", { userId })).map(r => r.id);
 }
 
-/** Whom the user follows, each with whether the author is too big for fan-out (one query per feed page). */
-export async function followeesOf(db: Db, userId: string, threshold: number): Promise<{ all: string[]; big: string[] }> {
-	const rows = await select<{ id: string; big: boolean }>(
-		db,
-		`SELECT f.followee_id AS id, coalesce(a.followers, 0) >= :threshold AS big
-		   FROM social.follows f LEFT JOIN social.authors a ON a.author_id = f.followee_id
-		  WHERE f.follower_id = :userId`,
-		{ userId, threshold }
-	);
-	return { all: rows.map(r => r.id), big: rows.filter(r => r.big).map(r => r.id) };
+/** Authors with at least `threshold` followers: not fanned out, merged at read. */
+export async function bigAuthorIds(db: Db, threshold: number): Promise<string[]> {
+	return (await select<{ id: string }>(db, "SELECT author_id AS id FROM social.authors WHERE followers >= :threshold", { threshold })).map(r => r.id);
+}
+
+/** Which of these authors the user follows. */
+export async function followedAmong(db: Db, userId: string, authorIds: readonly string[]): Promise<string[]> {
+	if (authorIds.length === 0) return [];
+	return (
+		await select<{ id: string }>(db, "SELECT followee_id AS id FROM social.follows WHERE follower_id = :userId AND followee_id = ANY(CAST(:ids AS uuid[]))", {
+			userId,
+			ids: uuidArray(authorIds)
+		})
+	).map(r => r.id);
 }

@@ -29,18 +29,6 @@ export async function findPolls(db: Db, postIds: readonly string[]): Promise<Map
 	return out;
 }
 
-export async function viewerBallots(db: Db, viewerId: string, postIds: readonly string[]): Promise<Map<string, string[]>> {
-	const out = new Map<string, string[]>();
-	if (postIds.length === 0) return out;
-	const rows = await select<{ post_id: string; option_id: string }>(
-		db,
-		"SELECT post_id, option_id FROM social.poll_votes WHERE user_id = :viewerId AND post_id = ANY(CAST(:ids AS uuid[]))",
-		{ viewerId, ids: uuidArray([...new Set(postIds)]) }
-	);
-	for (const r of rows) out.set(r.post_id, [...(out.get(r.post_id) ?? []), r.option_id]);
-	return out;
-}
-
 /** Records a ballot; false when this user already voted on this poll. */
 export async function insertBallot(db: Db, postId: string, userId: string, optionIds: string[]): Promise<boolean> {
 	const fresh = (await execute(db, "INSERT INTO social.poll_voters (post_id, user_id) VALUES (:postId, :userId) ON CONFLICT DO NOTHING", { postId, userId })) === 1;

@@ -74,14 +74,9 @@ export async function insertPost(db: Db, p: NewPost): Promise<boolean> {
 	return n === 1;
 }
 
-/** Live posts by id (deleted ones absent), in no particular order. */
-export async function findPosts(db: Db, ids: readonly string[]): Promise<PostRow[]> {
-	if (ids.length === 0) return [];
-	return select<PostRow>(db, `SELECT ${COLUMNS} FROM social.posts WHERE id = ANY(CAST(:ids AS uuid[])) AND deleted_at IS NULL`, { ids: uuidArray([...new Set(ids)]) });
-}
-
+/** The live post (null when absent or deleted). */
 export async function findPost(db: Db, id: string): Promise<PostRow | null> {
-	return (await findPosts(db, [id]))[0] ?? null;
+	return (await select<PostRow>(db, `SELECT ${COLUMNS} FROM social.posts WHERE id = :id AND deleted_at IS NULL`, { id }))[0] ?? null;
 }
 
 /** The live post, row-locked until the transaction ends (counters, edits, deletion). */
@@ -147,20 +142,4 @@ export async function replaceMentions(db: Db, post: { id: string; createdAt: Dat
 		`INSERT INTO social.post_mentions (user_id, post_id, created_at) SELECT u, :id, :createdAt FROM unnest(CAST(:ids AS uuid[])) AS u ON CONFLICT DO NOTHING`,
 		{ id: post.id, createdAt: post.createdAt, ids: uuidArray(userIds) }
 	);
-}
-
-/** Which of these posts the viewer liked and reposted. */
-export async function viewerFlags(db: Db, viewerId: string, postIds: readonly string[]): Promise<{ liked: Set<string>; reposted: Set<string> }> {
-	if (postIds.length === 0) return { liked: new Set(), reposted: new Set() };
-	const rows = await select<{ post_id: string; kind: "like" | "repost" }>(
-		db,
-		`SELECT post_id, 'like' AS kind FROM social.likes WHERE user_id = :viewer AND post_id = ANY(CAST(:ids AS uuid[]))
-		 UNION ALL
-		 SELECT post_id, 'repost' FROM social.reposts WHERE user_id = :viewer AND post_id = ANY(CAST(:ids AS uuid[]))`,
-		{ viewer: viewerId, ids: uuidArray([...new Set(postIds)]) }
-	);
-	return {
-		liked: new Set(rows.filter(r => r.kind === "like").map(r => r.post_id)),
-		reposted: new Set(rows.filter(r => r.kind === "repost").map(r => r.post_id))
-	};
 }
