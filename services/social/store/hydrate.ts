@@ -1,6 +1,6 @@
 /**
  * Everything a page of posts needs from social's own tables, in one round
- * trip: the posts, the posts they quote, the viewer's like/repost flags and
+ * trip (the function social.load_posts, migrations/core/social/0002): the posts, the posts they quote, the viewer's like/repost flags and
  * ballots, the polls, and (for feeds) who among the people the viewer follows
  * reposted each. A feed page is one query here plus the peers' batched calls.
  */
@@ -23,31 +23,12 @@ const ZERO = "00000000-0000-0000-0000-000000000000";
 export async function loadPosts(db: Db, ids: readonly string[], viewerId: string | null, opts: { reposters: boolean }): Promise<Map<string, LoadedPost>> {
 	const out = new Map<string, LoadedPost>();
 	if (ids.length === 0) return out;
-	const rows = await select<LoadedPost>(
-		db,
-		`WITH wanted AS (
-		   SELECT id FROM social.posts WHERE id = ANY(CAST(:ids AS uuid[]))
-		   UNION
-		   SELECT quote_of FROM social.posts WHERE id = ANY(CAST(:ids AS uuid[])) AND quote_of IS NOT NULL
-		 )
-		 SELECT p.id, p.author_id, p.text, p.media_file_ids, p.embed_type, p.embed_id, p.visibility, p.quote_of, p.mentions, p.hashtags, p.source,
-		        p.likes_count, p.comments_count, p.reposts_count, p.quotes_count, p.created_at, p.edited_at, p.deleted_at,
-		        EXISTS (SELECT 1 FROM social.likes l WHERE l.post_id = p.id AND l.user_id = :viewer) AS liked,
-		        EXISTS (SELECT 1 FROM social.reposts r WHERE r.post_id = p.id AND r.user_id = :viewer) AS reposted,
-		        (SELECT json_build_object('multiple', pl.multiple, 'expires_at', pl.expires_at, 'voters_count', pl.voters_count,
-		                'options', (SELECT json_agg(json_build_object('id', o.id, 'text', o.text, 'votes', o.votes) ORDER BY o.position)
-		                              FROM social.poll_options o WHERE o.post_id = pl.post_id))
-		           FROM social.polls pl WHERE pl.post_id = p.id) AS poll,
-		        (SELECT array_agg(v.option_id) FROM social.poll_votes v WHERE v.post_id = p.id AND v.user_id = :viewer) AS viewer_votes,
-		        ${
-							opts.reposters
-								? `(SELECT array_agg(r.user_id ORDER BY r.created_at DESC) FROM social.reposts r
-		             JOIN social.follows f ON f.followee_id = r.user_id AND f.follower_id = :viewer WHERE r.post_id = p.id)`
-								: "NULL"
-						} AS reposters
-		   FROM wanted w JOIN social.posts p ON p.id = w.id AND p.deleted_at IS NULL`,
-		{ ids: uuidArray([...new Set(ids)]), viewer: viewerId ?? ZERO }
-	);
+	// social.load_posts (migration 0002): the statement inside keeps its plan per connection.
+	const rows = await select<LoadedPost>(db, "SELECT * FROM social.load_posts(CAST(:ids AS uuid[]), CAST(:viewer AS uuid), :reposters)", {
+		ids: uuidArray([...new Set(ids)]),
+		viewer: viewerId ?? ZERO,
+		reposters: opts.reposters
+	});
 	for (const r of rows) out.set(r.id, r);
 	return out;
 }

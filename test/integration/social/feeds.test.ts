@@ -51,6 +51,22 @@ describe("social: feeds", function () {
 			expect(await feedIds(stack, author)).to.include.members([a.id, b.id, c.id]);
 		});
 
+		it("reports the fan-out lag on the social node's /metrics", async () => {
+			const p = await post(stack, author, { text: "Measured" });
+			await shows(stack, fan, p.id);
+			const text = await waitFor(
+				async () => {
+					const body = await (await fetch(`http://127.0.0.1:${stack.healthPortOf("social")}/metrics`)).text();
+					return /^nexgate_feed_fanout_lag_seconds(\{[^}]*\})? [0-9.e+-]+$/m.test(body) ? body : null;
+				},
+				"the fan-out lag gauge",
+				20_000,
+				100
+			);
+			const value = Number(/^nexgate_feed_fanout_lag_seconds(?:\{[^}]*\})? ([0-9.e+-]+)$/m.exec(text)![1]);
+			expect(value).to.be.at.least(0).and.below(60);
+		});
+
 		it("pages with a cursor without repeating or skipping, and refuses a forged cursor", async () => {
 			const made: string[] = [];
 			for (let i = 0; i < 5; i++) made.push((await post(stack, author, { text: `page ${i}` })).id);
