@@ -277,7 +277,8 @@ const MessagesService: ServiceSchema<ServiceSettingSchema, never, Locals & DbVar
 			sequelize: this.sequelize,
 			broker: this.broker,
 			cfg,
-			raiseEvent: (t, type, data, actorId) => this.raiseEvent(t, type, data, actorId),
+			// The relay DurableEventsMixin runs for this schema.
+			kickOutbox: () => (this as unknown as { outboxRelay?: { kick(): void } }).outboxRelay?.kick(),
 			logger: this.logger
 		};
 	}

@@ -1,13 +1,13 @@
 /** What the flows need from the service, passed explicitly so they read as plain functions. */
 import type { ServiceBroker } from "moleculer";
-import type { Sequelize, Transaction } from "sequelize";
-import type { EventData, EventType } from "../../lib/events/catalogue";
+import type { Sequelize } from "sequelize";
 import type { MessagesConfig } from "./config";
 
 export interface MessagesRuntime {
 	sequelize: Sequelize;
 	broker: ServiceBroker;
 	cfg: MessagesConfig;
-	raiseEvent<T extends EventType>(t: Transaction, type: T, data: EventData<T>, actorId?: string | null): Promise<unknown>;
+	/** Wakes the outbox relay after a statement wrote an event without raiseEvent (the send); its 1 s poll is the fallback. */
+	kickOutbox(): void;
 	logger: { warn(...a: unknown[]): void; info(...a: unknown[]): void; debug(...a: unknown[]): void };
 }

@@ -2,28 +2,28 @@
  * Sending a message (DESIGN.md §6.5).
  *
  * Idempotent on (conversation, sender, clientId): a retry answers the stored
- * message. Ordering: incrementing the conversation's counter takes its row
- * lock and gives the next seq, and the message is inserted in the same
- * transaction, so seqs are gap-free and unique under any number of parallel
- * sends; parallel retries of one clientId queue on the same lock, and a later
- * one finds the client id taken, rolls back (its seq with it) and answers the
- * first one's message. The durable `messages.message.sent` is written in that
- * transaction for the members to notify: not the sender, not muted, not
- * online (an open socket on any gateway), and only at the start of an unread
- * streak (everything before this message was read: one notification per
- * conversation until they read it). Frames to open sockets go out after the
- * commit.
+ * message. The write is one statement (store/messages.ts sendInOneStatement),
+ * hence one transaction: incrementing the conversation's counter takes its
+ * row lock and gives the next seq, and the message is inserted with it, so
+ * seqs are gap-free and unique under any number of parallel sends, and the
+ * lock is held for that one statement only. Parallel retries of one clientId
+ * queue on the same lock; a later one finds the client id taken, rolls back
+ * (its seq with it) and answers the first one's message. The durable
+ * `messages.message.sent` goes into the outbox in the same statement for the
+ * members to notify: not the sender, not muted, not online (an open socket on
+ * any gateway), and only at the start of an unread streak (everything before
+ * this message was read: one notification per conversation until they read
+ * it). Frames to open sockets go out after the commit.
  */
-import { inTransaction } from "../../../lib/db/transaction";
+import { makeEnvelope } from "../../../lib/events/envelope";
 import { newId } from "../../../lib/ids";
 import { unprocessable } from "../../../lib/errors";
 import { MessagesError } from "../errors";
 import { fileRef } from "../rules/file-ref";
 import { normalizeContent, type Embed } from "../rules/message-input";
-import { startsUnreadStreak } from "../rules/read-marker";
 import type { MessagesRuntime } from "../runtime";
-import { listMembers, sendContext, type MemberRow } from "../store/conversations";
-import { findByClientId, findMessage, insertNext, seqExists, type MessageRow } from "../store/messages";
+import { sendContext } from "../store/conversations";
+import { findByClientId, findMessage, SendAborted, sendInOneStatement, seqExists, type MessageRow, type SendOutcome } from "../store/messages";
 import { messageViews, type MessageView } from "../view";
 import { canMessage, claimFiles, profiles, push } from "./peers";
 import { onlineAmong } from "./presence";
@@ -62,60 +62,66 @@ export async function sendMessage(rt: MessagesRuntime, me: string, conversationI
 	const candidates = others.filter(m => !m.muted && m.readSeq >= conversation.lastSeq).map(m => m.userId);
 	const online = await onlineAmong(rt.broker, candidates, rt.logger);
 
-	let result: { row: MessageRow; members: MemberRow[] };
+	const id = newId();
+	const envelope = makeEnvelope(
+		"messages.message.sent",
+		{
+			messageId: id,
+			conversationId,
+			// seq and recipientIds are filled in by the send statement.
+			seq: 0,
+			senderId: me,
+			sender: { username: sender?.username ?? "", displayName: sender?.displayName ?? "" },
+			kind: conversation.kind,
+			title: conversation.title,
+			recipientIds: []
+		},
+		me
+	);
+	let outcome: SendOutcome | null;
 	try {
-		result = await inTransaction(rt.sequelize, async t => {
-			const tdb = { sequelize: rt.sequelize, t };
-			// Takes the conversation's row lock: sends to one conversation queue here, in seq order.
-			const { counted, row } = await insertNext(tdb, {
-				id: newId(),
+		outcome = await retryOnDeadlock(() =>
+			sendInOneStatement(db, {
+				id,
 				conversationId,
 				senderId: me,
 				clientId: input.clientId,
 				text: content.text,
 				fileIds: content.fileIds,
 				embed: content.embed,
-				replyToSeq: input.replyToSeq ?? null
-			});
-			if (!counted) throw MessagesError.conversationNotFound();
-			// A parallel retry committed first (we waited for its lock): roll back, seq included.
-			if (!row) throw new AlreadySent();
-			const seq = row.seq;
-			// Read under the lock, in a statement of its own: removals and read markers committed while we waited count.
-			const current = await listMembers(tdb, [conversationId]);
-			if (!current.some(m => m.userId === me)) throw MessagesError.conversationNotFound();
-			const recipientIds = current.filter(m => m.userId !== me && !m.muted && !online.has(m.userId) && startsUnreadStreak(m.readSeq, seq)).map(m => m.userId);
-			if (recipientIds.length)
-				await rt.raiseEvent(
-					t,
-					"messages.message.sent",
-					{
-						messageId: row.id,
-						conversationId,
-						seq,
-						senderId: me,
-						sender: { username: sender?.username ?? "", displayName: sender?.displayName ?? "" },
-						kind: conversation.kind,
-						title: conversation.title,
-						recipientIds
-					},
-					me
-				);
-			return { row, members: current };
-		});
+				replyToSeq: input.replyToSeq ?? null,
+				online: [...online],
+				envelope
+			})
+		);
 	} catch (err) {
-		if (!(err instanceof AlreadySent)) throw err;
+		if (!(err instanceof SendAborted)) throw err;
+		// Left (or was removed) since the checks above.
+		if (err.reason === "not_member") throw MessagesError.conversationNotFound();
+		// A parallel retry stored it first: its message.
 		return replay(rt, (await findByClientId(db, conversationId, me, input.clientId))!, me);
 	}
+	if (!outcome) throw MessagesError.conversationNotFound();
+	if (outcome.notified.length) rt.kickOutbox();
 
-	const [message] = await messageViews(rt, [result.row], me, { fresh: true });
+	const [message] = await messageViews(rt, [outcome.row], me, { fresh: true });
 	// Every member's sockets, the sender's other devices included.
-	push(rt.broker, result.members.map(m => m.userId), { type: "message.new", data: message });
+	push(rt.broker, outcome.memberIds, { type: "message.new", data: message });
 	return { message, created: true };
 }
 
-/** Rolls back a send whose client id is already taken. */
-class AlreadySent extends Error {}
+/** The statement is its own transaction; a deadlock (never expected: locks are taken conversation first) is retried. */
+async function retryOnDeadlock<T>(work: () => Promise<T>): Promise<T> {
+	for (let attempt = 0; ; attempt++) {
+		try {
+			return await work();
+		} catch (err) {
+			const code = (err as { parent?: { code?: string } }).parent?.code;
+			if (attempt >= 3 || (code !== "40P01" && code !== "40001")) throw err;
+			await new Promise(r => setTimeout(r, 5 * 2 ** attempt + Math.random() * 10));
+		}
+	}
+}
 
 async function replay(rt: MessagesRuntime, row: MessageRow, me: string): Promise<{ message: MessageView; created: false }> {
 	return { message: (await messageViews(rt, [row], me))[0], created: false };

@@ -23,37 +23,103 @@ export interface MessageRow {
 const COLUMNS = `m.id, m.conversation_id AS "conversationId", m.seq::int AS seq, m.sender_id AS "senderId", m.client_id AS "clientId", m.text,
 	m.file_ids AS "fileIds", m.embed, m.reply_to_seq::int AS "replyToSeq", m.version::int AS version, m.created_at AS "createdAt", m.edited_at AS "editedAt", m.deleted_at AS "deletedAt"`;
 
+/** A send the statement refused, rolling everything back (the seq too). */
+export class SendAborted extends Error {
+	constructor(readonly reason: "not_member" | "client_id_taken") {
+		super(`send aborted: ${reason}`);
+	}
+}
+
+export interface SendOutcome {
+	row: MessageRow;
+	/** Every member under the lock: who gets the frame. */
+	memberIds: string[];
+	/** Members the outbox event names (empty: no event written). */
+	notified: string[];
+}
+
 /**
- * One send in one statement: takes the conversation's next seq and version
- * (its row lock, held until the transaction ends) if the sender is a member,
- * inserts the message, and moves the sender's read marker to it. `counted`
- * is false when the sender is not a member (nothing written); `row` is null
- * when the sender already used this client id here (the counter moved: roll
- * the transaction back).
+ * A whole send in one statement, so the conversation's row lock is held for
+ * that statement only:
+ *   1. next seq and version of the conversation (takes its row lock; sends queue here),
+ *   2. its members, locked FOR KEY SHARE after that, so their latest read markers are seen
+ *      and a member removed meanwhile is gone (removals also lock the conversation first),
+ *   3. the message, if the sender is a member and has not used this client id here,
+ *   4. the sender's read marker moved to it,
+ *   5. `messages.message.sent` in the outbox for the members to notify: not the sender, not
+ *      muted, not online (`online`, asked of the gateways before), and starting an unread
+ *      streak (read everything before this message). `envelope` is complete but for
+ *      data.seq and data.recipientIds, filled in here.
+ * A refused send raises (messages.abort_send) and the statement rolls back, counter
+ * included: SendAborted. Null when the conversation does not exist.
  */
-export async function insertNext(
+export async function sendInOneStatement(
 	db: Db,
-	m: Pick<MessageRow, "id" | "conversationId" | "senderId" | "clientId" | "text" | "fileIds" | "embed" | "replyToSeq">
-): Promise<{ counted: boolean; row: MessageRow | null }> {
-	const [result] = await select<MessageRow & { counted: boolean }>(
-		db,
-		`WITH c AS (
-			UPDATE messages.conversations SET last_seq = last_seq + 1, last_version = last_version + 1, activity_at = now()
-			WHERE id = :conversationId AND EXISTS (SELECT 1 FROM messages.members WHERE conversation_id = :conversationId AND user_id = :senderId)
-			RETURNING last_seq, last_version
-		), m AS (
-			INSERT INTO messages.messages (id, conversation_id, seq, version, sender_id, client_id, text, file_ids, embed, reply_to_seq)
-			SELECT :id, :conversationId, c.last_seq, c.last_version, :senderId, :clientId, :text, :fileIds::uuid[], :embed::jsonb, :replyToSeq FROM c
-			ON CONFLICT (conversation_id, sender_id, client_id) DO NOTHING
-			RETURNING *
-		), marked AS (
-			UPDATE messages.members SET read_seq = m.seq FROM m WHERE members.conversation_id = :conversationId AND members.user_id = :senderId
-		)
-		SELECT EXISTS (SELECT 1 FROM c) AS counted, ${COLUMNS} FROM (SELECT 1) AS one LEFT JOIN m ON true`,
-		{ ...m, fileIds: `{${m.fileIds.join(",")}}`, embed: m.embed ? JSON.stringify(m.embed) : null }
-	);
-	const { counted, ...row } = result;
-	return { counted, row: row.id ? (row as MessageRow) : null };
+	m: Pick<MessageRow, "id" | "conversationId" | "senderId" | "clientId" | "text" | "fileIds" | "embed" | "replyToSeq"> & {
+		online: string[];
+		envelope: { id: string; type: string };
+	}
+): Promise<SendOutcome | null> {
+	type Result = MessageRow & { found: boolean; checked: boolean; memberIds: string[]; notified: string[] | null };
+	let result: Result;
+	try {
+		[result] = await select<Result>(
+			db,
+			`WITH c AS (
+				UPDATE messages.conversations SET last_seq = last_seq + 1, last_version = last_version + 1, activity_at = now()
+				WHERE id = :conversationId
+				RETURNING id, last_seq, last_version
+			), mem AS (
+				SELECT mb.user_id, mb.read_seq, mb.muted FROM messages.members mb JOIN c ON mb.conversation_id = c.id FOR KEY SHARE OF mb
+			), m AS (
+				INSERT INTO messages.messages (id, conversation_id, seq, version, sender_id, client_id, text, file_ids, embed, reply_to_seq)
+				SELECT :id, c.id, c.last_seq, c.last_version, :senderId, :clientId, :text, :fileIds::uuid[], :embed::jsonb, :replyToSeq
+				FROM c WHERE EXISTS (SELECT 1 FROM mem WHERE mem.user_id = :senderId)
+				ON CONFLICT (conversation_id, sender_id, client_id) DO NOTHING
+				RETURNING *
+			), marked AS (
+				UPDATE messages.members mb SET read_seq = m.seq FROM m WHERE mb.conversation_id = m.conversation_id AND mb.user_id = :senderId
+			), rcpt AS (
+				SELECT coalesce(array_agg(mem.user_id::text ORDER BY mem.user_id), '{}') AS ids FROM mem, m
+				WHERE mem.user_id <> :senderId AND NOT mem.muted AND mem.read_seq >= m.seq - 1 AND NOT mem.user_id = ANY(:online::uuid[])
+			), ev AS (
+				INSERT INTO messages.outbox (id, type, envelope)
+				SELECT :eventId, :eventType, jsonb_set(jsonb_set(:envelope::jsonb, '{data,seq}', to_jsonb(m.seq)), '{data,recipientIds}', to_jsonb(rcpt.ids))
+				FROM m, rcpt WHERE cardinality(rcpt.ids) > 0
+				RETURNING 1
+			)
+			SELECT
+				EXISTS (SELECT 1 FROM c) AS found,
+				CASE
+					WHEN NOT EXISTS (SELECT 1 FROM c) THEN false
+					WHEN NOT EXISTS (SELECT 1 FROM mem WHERE mem.user_id = :senderId) THEN messages.abort_send('not_member')
+					WHEN NOT EXISTS (SELECT 1 FROM m) THEN messages.abort_send('client_id_taken')
+					ELSE EXISTS (SELECT 1 FROM ev)
+				END AS checked,
+				(SELECT coalesce(array_agg(mem.user_id::text), '{}') FROM mem) AS "memberIds",
+				(SELECT ids FROM rcpt) AS notified,
+				${COLUMNS}
+			FROM (SELECT 1) AS one LEFT JOIN m ON true`,
+			{
+				...m,
+				fileIds: `{${m.fileIds.join(",")}}`,
+				embed: m.embed ? JSON.stringify(m.embed) : null,
+				online: `{${m.online.join(",")}}`,
+				eventId: m.envelope.id,
+				eventType: m.envelope.type,
+				envelope: JSON.stringify(m.envelope)
+			}
+		);
+	} catch (err) {
+		const hint = (err as { parent?: { hint?: string } }).parent?.hint;
+		if (hint === "not_member" || hint === "client_id_taken") throw new SendAborted(hint);
+		throw err;
+	}
+	const { found, checked, memberIds, notified, ...row } = result;
+	if (!found) return null;
+	// `checked` only made the statement evaluate its refusals; `row` is the message.
+	void checked;
+	return { row: row as MessageRow, memberIds, notified: notified ?? [] };
 }
 
 export async function findByClientId(db: Db, conversationId: string, senderId: string, clientId: string): Promise<MessageRow | null> {
