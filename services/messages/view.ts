@@ -74,7 +74,7 @@ export function messageView(m: MessageRow, files: Record<string, FileView>, reac
 }
 
 /** Current views of the files of these messages, as `viewerId` may see them; none when files is unreachable. */
-export async function fileViews(broker: ServiceBroker, rows: MessageRow[], viewerId: string): Promise<Record<string, FileView>> {
+async function fileViews(broker: ServiceBroker, rows: MessageRow[], viewerId: string): Promise<Record<string, FileView>> {
 	const ids = [...new Set(rows.filter(r => !r.deletedAt).flatMap(r => r.fileIds))];
 	if (ids.length === 0) return {};
 	return broker.call<Record<string, FileView>, { ids: string[]; viewerId: string }>("files.views", { ids, viewerId });

@@ -21,6 +21,7 @@ import { unprocessable } from "../../../lib/errors";
 import { MessagesError } from "../errors";
 import { fileRef } from "../rules/file-ref";
 import { normalizeContent, type Embed } from "../rules/message-input";
+import { startsUnreadStreak } from "../rules/read-marker";
 import type { MessagesRuntime } from "../runtime";
 import { sendContext } from "../store/conversations";
 import { findByClientId, findMessage, SendAborted, sendInOneStatement, seqExists, type MessageRow, type SendOutcome } from "../store/messages";
@@ -59,7 +60,7 @@ export async function sendMessage(rt: MessagesRuntime, me: string, conversationI
 	if (content.fileIds.length) await claimFiles(rt.broker, me, content.fileIds, fileRef(conversationId));
 	const sender = cards[me];
 	// Members who would start an unread streak with this message: skip those watching their socket.
-	const candidates = others.filter(m => !m.muted && m.readSeq >= conversation.lastSeq).map(m => m.userId);
+	const candidates = others.filter(m => !m.muted && startsUnreadStreak(m.readSeq, conversation.lastSeq + 1)).map(m => m.userId);
 	const online = await onlineAmong(rt.broker, candidates, rt.logger);
 
 	const id = newId();

@@ -6,7 +6,7 @@ import { decideDelete, decideEdit } from "../../../services/messages/rules/edit"
 import { conversationOfRef, fileRef } from "../../../services/messages/rules/file-ref";
 import { historyQuery, HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, toHistoryPage } from "../../../services/messages/rules/history";
 import { CLIENT_ID_PATTERN, normalizeContent, normalizeText } from "../../../services/messages/rules/message-input";
-import { advanceReadSeq, startsUnreadStreak, unreadCount } from "../../../services/messages/rules/read-marker";
+import { startsUnreadStreak, unreadCount } from "../../../services/messages/rules/read-marker";
 import { isReactionEmoji } from "../../../services/messages/rules/reactions";
 import { TypingThrottle } from "../../../services/messages/rules/typing";
 
@@ -79,10 +79,7 @@ describe("messages rules", () => {
 	});
 
 	describe("read markers", () => {
-		it("only move forward, never past the last message", () => {
-			expect(advanceReadSeq(3, 5, 10)).to.equal(5);
-			expect(advanceReadSeq(5, 3, 10)).to.equal(5);
-			expect(advanceReadSeq(5, 99, 10)).to.equal(10);
+		it("unread is what lies past the marker, never negative", () => {
 			expect(unreadCount(10, 4)).to.equal(6);
 			expect(unreadCount(4, 10)).to.equal(0);
 		});
