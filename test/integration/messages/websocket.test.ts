@@ -10,6 +10,7 @@ import { startNode, type NodeHandle } from "../../../lib/node/bootstrap";
 import { nodeEnv, TOPOLOGY } from "../../support/environment";
 import { getStack, type Stack } from "../../support/stack";
 import type { TestUser } from "../../support/users";
+import { waitFor } from "../../support/wait";
 import { openSocket, wsUrl, type TestSocket } from "../api/ws-client";
 import { call, conversationOf, createProfiles, messagesReady, send } from "./support";
 
@@ -43,6 +44,21 @@ describe("messages: real time", function () {
 		}
 		[asha, juma, outsider] = await createProfiles(stack, 3);
 		pair = await conversationOf(stack, asha, [juma.userId]);
+		if (second) {
+			// The messages node learns of the new gateway node a moment after it joins: until a frame sent
+			// through messages reaches a socket on it, frames to it would be lost (best effort), not late.
+			const [p, q] = await createProfiles(stack, 2);
+			const probe = await conversationOf(stack, p, [q.userId]);
+			const socket = await openSocket(wsUrl(otherGateway, `/ws?token=${q.accessToken}`));
+			try {
+				await waitFor(async () => {
+					await send(stack, p, probe, { text: "probe" });
+					return socket.next("message.new", 1000).then(() => true, () => false);
+				}, "frames from messages reaching the second gateway", 30_000);
+			} finally {
+				socket.close();
+			}
+		}
 	});
 	afterEach(() => {
 		for (const s of sockets.splice(0)) s.close();
