@@ -228,6 +228,7 @@ const scenario: Scenario = {
 		const notes: string[] = [];
 		for (const m of [reads, paced, half]) if (m.otherCpuPct >= 15) notes.push(`- **Disturbed:** other work used ${fmt(m.otherCpuPct)} % of a core during a run; rerun on a quiet machine.`);
 		notes.push(
+			`- The goal's two numbers depend on how many requests are in flight: with ${LIGHT_CONNECTIONS} connections the server answers more than ${TARGET_RATE} reads/s with little queueing; with ${ctx.settings.connections} connections (and with the paced run, whose budget autocannon sends in bursts over those connections) p99 is mostly time spent queueing in the one Node process that runs the gateway, users and social together.`,
 			`- Seeding took ${fmt(seedS)} s (bulk SQL). Readers follow 200 seeded authors each, whose ~100 posts each make the rebuilt feed hold ${feedEntries} entries (the cap).`,
 			`- Fan-out: the 10,000 followers' feeds are marked active directly in Redis (as if each had read their feed within the active period); the time runs from sending \`POST /social/posts\` until a Redis poll finds the post in every one of the 10,000 sorted sets, so it includes the outbox relay, the durable queue, 10 \`users.followerIds\` pages and 10 fan-out scripts.`
 		);
@@ -251,7 +252,12 @@ const scenario: Scenario = {
 			verdicts: [
 				{ label: "home reads/s (full speed)", value: reads.rps },
 				{ label: `p99 ms at ${TARGET_RATE} reads/s`, value: paced.p99Ms, target: "< 30", met: paced.p99Ms < 30 && paced.rps >= TARGET_RATE * 0.95 },
-				{ label: `p99 ms with ${LIGHT_CONNECTIONS} connections`, value: half.p99Ms },
+				{
+					label: `p99 ms with ${LIGHT_CONNECTIONS} connections (${fmt(half.rps)} reads/s)`,
+					value: half.p99Ms,
+					target: `< 30 at ≥ ${TARGET_RATE} reads/s`,
+					met: half.p99Ms < 30 && half.rps >= TARGET_RATE
+				},
 				{ label: "fan-out to 10,000 followers, median ms", value: median(fanoutMs), target: "< 2000", met: median(fanoutMs) < 2000 },
 				{ label: "Redis bytes per cached feed", value: feedBytes }
 			],
