@@ -81,5 +81,7 @@ declare module "moleculer" {
 		rateLimit?: ActionRateLimit;
 		openapi?: ActionOpenApi;
 		description?: string;
+		/** Request headers (lower-case names) the gateway copies into ctx.meta.headers for this action. */
+		forwardHeaders?: readonly string[];
 	}
 }

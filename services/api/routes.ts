@@ -51,13 +51,34 @@ function objectBodiesOnly(req: IncomingMessage & { body?: unknown }, _res: Serve
 /**
  * Who is calling, for domains that record or use it (auth: sessions, lockouts,
  * the language of codes): ctx.meta.ip (the TCP peer, as the rate limits count
- * it), ctx.meta.userAgent, ctx.meta.acceptLanguage.
+ * it), ctx.meta.userAgent, ctx.meta.acceptLanguage; ctx.meta.idempotencyKey
+ * (the Idempotency-Key header, null when absent; malformed → 400); and
+ * ctx.meta.headers with only the headers the action names in `forwardHeaders`
+ * (provider callbacks verifying a signature). Other headers, the caller's
+ * Authorization above all, never travel to domain nodes.
  */
-function forwardClientInfo(ctx: { meta: Record<string, unknown> }, _route: unknown, req: IncomingMessage): void {
+function forwardClientInfo(ctx: { meta: Record<string, unknown> }, _route: unknown, req: IncomingMessage & { $action?: { forwardHeaders?: readonly string[] } }): void {
 	const meta = ctx.meta;
 	meta.ip = req.socket?.remoteAddress ?? null;
 	meta.userAgent = headerValue(req, "user-agent", 512);
 	meta.acceptLanguage = headerValue(req, "accept-language", 256);
+	meta.idempotencyKey = idempotencyKey(req);
+	const wanted = req.$action?.forwardHeaders;
+	if (wanted?.length) meta.headers = Object.fromEntries(wanted.map(name => [name, headerValue(req, name, HEADER_MAX)]).filter(([, v]) => v !== null));
+}
+
+/** Bound on a forwarded header's length: provider signatures are a few hundred bytes. */
+const HEADER_MAX = 4096;
+/** An Idempotency-Key is an opaque client token (a UUID, usually): printable ASCII, 1–255 characters. */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+function idempotencyKey(req: IncomingMessage): string | null {
+	const raw = req.headers["idempotency-key"];
+	if (raw === undefined) return null;
+	const key = Array.isArray(raw) ? raw[0] : raw;
+	if (typeof key !== "string" || !IDEMPOTENCY_KEY.test(key.trim()))
+		throw badRequest("Idempotency-Key must be 1–255 printable ASCII characters", "IDEMPOTENCY_KEY_INVALID");
+	return key.trim();
 }
 
 function headerValue(req: IncomingMessage, name: string, max: number): string | null {

@@ -121,12 +121,14 @@ const PaymentsService: ServiceSchema<ServiceSettingSchema, DurableEventsMethods,
 		callback: {
 			rest: "POST /callbacks/:provider",
 			auth: "none",
+			// Selcom signs its webhook in these headers (PROVIDERS.md); the others authenticate in the URL or by status query.
+			forwardHeaders: ["authorization", "digest", "digest-method", "timestamp", "signed-fields"],
 			openapi: { summary: "Provider → platform: authenticated and answered the provider's way" },
 			params: { provider: "string|max:20", ref: "string|optional|max:64", token: "string|optional|max:128", $$strict: false },
 			async handler(this: This, ctx: Ctx<Record<string, unknown> & { provider: string; ref?: string; token?: string }>) {
 				const { provider: name, ref, token, ...body } = ctx.params;
 				if (!isProvider(name)) throw notFound("Unknown provider", "PROVIDER_NOT_FOUND");
-				const r = await receiveCallback(this.rt, name, { ref, token }, { body, headers: {}, ip: ctx.meta.ip ?? null });
+				const r = await receiveCallback(this.rt, name, { ref, token }, { body, headers: (ctx.meta.headers as Record<string, string> | undefined) ?? {}, ip: ctx.meta.ip ?? null });
 				return r.ack;
 			}
 		},
@@ -155,7 +157,9 @@ const PaymentsService: ServiceSchema<ServiceSettingSchema, DurableEventsMethods,
 			openapi: { summary: "Withdraw wallet money to a saved number (202: in transit until the provider's result)", status: 202 },
 			params: { amount, methodId: "uuid", idempotencyKey: { type: "string", min: 1, max: 255, optional: true } },
 			async handler(this: This, ctx: Ctx<{ amount: number; methodId: string; idempotencyKey?: string }>) {
-				const view = await requestPayout(this.rt, userOf(ctx), ctx.params);
+				// The Idempotency-Key header (API.md) wins; the body field stays for clients written before the gateway forwarded it.
+				const idempotencyKey = (ctx.meta.idempotencyKey as string | null | undefined) ?? ctx.params.idempotencyKey;
+				const view = await requestPayout(this.rt, userOf(ctx), { ...ctx.params, idempotencyKey });
 				ctx.meta.$statusCode = 202;
 				ctx.meta.$location = `/api/v1/payments/payouts/${view.id}`;
 				return view;

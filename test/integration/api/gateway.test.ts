@@ -62,6 +62,23 @@ describe("api gateway (one node, Redis)", function () {
 			}
 		});
 
+		it("forwards Idempotency-Key and only the headers an action names; a malformed key is 400", async () => {
+			const ok = await http(url, "/api/v1/fixtures/request-meta", {
+				method: "POST",
+				body: {},
+				headers: { "idempotency-key": "0b1c6a52-4f1e-4d0c-9d43-1f6f1b2a7e11", "x-signature": "sig", "x-other": "never" }
+			});
+			expect(ok.status).to.equal(200);
+			expect(ok.json).to.deep.equal({ idempotencyKey: "0b1c6a52-4f1e-4d0c-9d43-1f6f1b2a7e11", headers: { "x-signature": "sig" } });
+			const none = await http(url, "/api/v1/fixtures/request-meta", { method: "POST", body: {} });
+			expect(none.json).to.deep.equal({ idempotencyKey: null, headers: {} });
+			for (const bad of ["x".repeat(256), "has space", "é"]) {
+				const res = await http(url, "/api/v1/fixtures/request-meta", { method: "POST", body: {}, headers: { "idempotency-key": bad } });
+				expect(res.status, bad).to.equal(400);
+				expect(res.json.type).to.equal("IDEMPOTENCY_KEY_INVALID");
+			}
+		});
+
 		it("400 INVALID_JSON for a malformed body, without echoing it", async () => {
 			const res = await http(url, "/api/v1/fixtures/echo", { method: "POST", rawBody: '{"name": "x", oops}' });
 			expect(res.status).to.equal(400);

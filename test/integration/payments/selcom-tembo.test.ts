@@ -65,6 +65,28 @@ describe("payments: Selcom and Tembo Plus", function () {
 		});
 	}
 
+	it("Selcom: a webhook whose Digest does not verify is refused even with the transaction's token", async () => {
+		const intent = await createIntent(stack, { payerId: payer.userId, provider: "selcom" });
+		const { callbackUrl } = await simShow(stack, "selcom", intent.providerReference!);
+		const url = new URL(callbackUrl);
+		const body = { transid: "1", order_id: intent.providerReference, reference: "0289999288", result: "SUCCESS", resultcode: "000", payment_status: "COMPLETED" };
+		const signed = ["transid", "order_id", "reference", "result", "resultcode", "payment_status"].join(",");
+		const headers = {
+			authorization: `SELCOM ${Buffer.from("not-our-key").toString("base64")}`,
+			"digest-method": "HS256",
+			digest: Buffer.from("forged-digest-forged-digest-forged").toString("base64"),
+			timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, "+00:00"),
+			"signed-fields": signed
+		};
+		const res = await http(stack.apiUrl, `${url.pathname}${url.search}`, { method: "POST", body, headers });
+		expect(res.status).to.equal(403);
+		expect(res.json.type).to.equal("CALLBACK_REFUSED");
+		expect(await collectionEntries(intent.id)).to.equal(0);
+		// The simulator's genuinely signed webhook for the same intent is accepted.
+		await complete(stack, "selcom", intent.providerReference!, { outcome: "success" });
+		await waitForStatus(intent.id, ["succeeded"]);
+	});
+
 	it("Selcom: a wrong amount reported by order-status goes to suspense", async () => {
 		const intent = await createIntent(stack, { payerId: payer.userId, provider: "selcom", amount: 300_000 });
 		await complete(stack, "selcom", intent.providerReference!, { outcome: "success", amount: 2000 });
