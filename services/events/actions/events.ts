@@ -1,0 +1,4 @@
+/** The events actions of the events service (routes in API.md "events"; docs/events.md). */
+import type { ActionGroup } from "./context";
+
+export const eventActions: ActionGroup = {};
