@@ -1,0 +1,57 @@
+/**
+ * `commerce`: shops and seller verification, the catalog (products, variants,
+ * images, categories) and its search (CAT); cart, checkout, orders and reviews
+ * (ORD). Routes under /api/v1/commerce (API.md "commerce"); rules, limits and
+ * decisions in docs/commerce.md.
+ *
+ * Internal actions (visibility public, no REST):
+ *   commerce.productCards { ids } → Record<id, ProductCard>   (social, messages embed them)
+ *   commerce.shopCards    { ids } → Record<id, ShopCard>
+ *   commerce.canReadFile  { fileId, userId, ref } → { allowed }  (files asks for verification documents)
+ * Durable events raised: commerce.shop.*, commerce.product.published (catalog).
+ * Consumed (group "commerce"): declared in `channels` below (Moleculer mixins do not merge them).
+ */
+import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
+import "../api/action-options";
+import { platformConfig } from "../../lib/config";
+import type { WithChannels } from "../../lib/events/channels";
+import { DbMixin, type DbVars } from "../../mixins/db.mixin";
+import { DurableEventsMixin, type DurableEventsMethods } from "../../mixins/durable-events.mixin";
+import { catalogActions } from "./actions/catalog";
+import type { Locals, This } from "./actions/context";
+import { productActions } from "./actions/products";
+import { shopActions } from "./actions/shops";
+import { verificationActions } from "./actions/verification";
+import { loadCommerceConfig } from "./config";
+import { Shop } from "./models/shop.model";
+
+type Methods = DurableEventsMethods;
+
+const CommerceService: WithChannels<ServiceSchema<ServiceSettingSchema, Methods, Locals & DbVars>> = {
+	name: "commerce",
+	mixins: [DbMixin({ database: "core", schema: "commerce", model: Shop }), DurableEventsMixin({ schema: "commerce" })],
+	settings: { rest: "/commerce" },
+
+	channels: {},
+
+	actions: {
+		...shopActions,
+		...verificationActions,
+		...productActions,
+		...catalogActions
+		/* ORD adds: ...cartActions, ...checkoutActions, ...orderActions, ...reviewActions */
+	},
+
+	started(this: This) {
+		platformConfig(this.broker);
+		this.rt = {
+			sequelize: this.sequelize,
+			broker: this.broker,
+			cfg: loadCommerceConfig(),
+			raiseEvent: (t, type, data, actorId) => this.raiseEvent(t, type, data, actorId),
+			logger: this.logger
+		};
+	}
+};
+
+export default CommerceService;
