@@ -62,7 +62,7 @@ export const DEV_KEY_ENCRYPTION_KEY = createHash("sha256").update("nexgate-event
 
 function loadTicketsConfig(platform: Pick<PlatformConfig, "nodeEnv">, env: Env): TicketsConfig {
 	const raw = str(env, "EVENTS_KEY_ENCRYPTION_KEY");
-	let keyEncryptionKey = DEV_KEY_ENCRYPTION_KEY;
+	let keyEncryptionKey: Buffer = DEV_KEY_ENCRYPTION_KEY;
 	if (raw) {
 		const parsed = parseEncryptionKey(raw);
 		if (!parsed) throw new ConfigError("EVENTS_KEY_ENCRYPTION_KEY", "must be 32 bytes as base64 or 64 hex characters (openssl rand -base64 32)");
