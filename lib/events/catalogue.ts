@@ -23,11 +23,19 @@ export interface PaymentPurpose {
 	type: "order" | "booking";
 	id: string;
 }
+/** A share of a payment for one purpose's escrow (a checkout across shops pays several orders at once). */
+export interface PaymentAllocation {
+	purpose: PaymentPurpose;
+	payeeId: string | null;
+	amount: number;
+}
 export interface PaymentIntentEvent {
 	intentId: string;
 	payerId: string;
 	payeeId: string | null;
 	purpose: PaymentPurpose;
+	/** Always at least one; `purpose` is the first one's. */
+	allocations: PaymentAllocation[];
 	amount: number;
 	currency: string;
 	provider: string;
@@ -76,7 +84,12 @@ export interface EventDataMap {
 	"auth.user.reinstated": { userId: string; by: string };
 	"auth.user.deleted": { userId: string };
 	// payments (docs/payments.md). Amounts are integer minor units of `currency`.
-	"payments.intent.succeeded": PaymentIntentEvent & { receipt: string | null; credited: "escrow" | "wallet" };
+	"payments.intent.succeeded": Omit<PaymentIntentEvent, "allocations"> & {
+		/** `credited` per allocation: "wallet" when that purpose's escrow had already closed. */
+		allocations: (PaymentAllocation & { credited: "escrow" | "wallet" })[];
+		receipt: string | null;
+		credited: "escrow" | "wallet";
+	};
 	"payments.intent.failed": PaymentIntentEvent & { status: "failed" | "cancelled"; code: string; reason: string | null };
 	"payments.intent.expired": PaymentIntentEvent;
 	"payments.escrow.released": {

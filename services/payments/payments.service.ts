@@ -35,9 +35,11 @@ import { transactions, wallet } from "./flows/wallet";
 import { PaymentMethod } from "./models";
 import { endpoints } from "./providers/endpoints";
 import { providerAdapters } from "./providers";
+import { MAX_ALLOCATIONS } from "./rules/allocations";
 import { CURRENCY_CODES, type Currency } from "./rules/money";
 import { isProvider, PROVIDERS, type ProviderName } from "./rules/providers";
 import { dbOf, type PaymentsRuntime } from "./runtime";
+import { allocationsOf } from "./store/allocations";
 import { escrowView, findEscrow, type Purpose } from "./store/escrows";
 import { findIntent, intentView } from "./store/intents";
 import { checkInvariants } from "./store/ledger";
@@ -114,7 +116,7 @@ const PaymentsService: ServiceSchema<ServiceSettingSchema, DurableEventsMethods,
 			async handler(this: This, ctx: Ctx<{ id: string }>) {
 				const row = await findIntent(dbOf(this.rt), ctx.params.id);
 				if (!row || row.payer_id !== userOf(ctx)) throw notFound("Payment intent not found", "INTENT_NOT_FOUND");
-				return intentView(row);
+				return intentView(row, await allocationsOf(dbOf(this.rt), row.id));
 			}
 		},
 
@@ -185,6 +187,13 @@ const PaymentsService: ServiceSchema<ServiceSettingSchema, DurableEventsMethods,
 				amount,
 				currency: { type: "enum", values: CURRENCY_CODES },
 				purpose,
+				allocations: {
+					type: "array",
+					optional: true,
+					min: 1,
+					max: MAX_ALLOCATIONS,
+					items: { type: "object", strict: true, props: { purpose, payeeId: { type: "uuid", optional: true }, amount } }
+				},
 				method: {
 					type: "multi",
 					rules: [
@@ -207,7 +216,7 @@ const PaymentsService: ServiceSchema<ServiceSettingSchema, DurableEventsMethods,
 			async handler(this: This, ctx: Ctx<{ id: string }>) {
 				const row = await findIntent(dbOf(this.rt), ctx.params.id);
 				if (!row) throw notFound("Payment intent not found", "INTENT_NOT_FOUND");
-				return intentView(row);
+				return intentView(row, await allocationsOf(dbOf(this.rt), row.id));
 			}
 		},
 

@@ -10,13 +10,15 @@ import crypto from "node:crypto";
 import { inTransaction } from "../../../lib/db/transaction";
 import { conflict, notFound, unprocessable } from "../../../lib/errors";
 import { newId } from "../../../lib/ids";
+import { normaliseAllocations, singlePayee, type AllocationInput, type NormalisedAllocation } from "../rules/allocations";
 import { newCallbackToken } from "../rules/callback-token";
 import { isWholeUnits, type Currency } from "../rules/money";
 import { MARKETS, normalisePhone, type ProviderName } from "../rules/providers";
 import { callbackUrl, dbOf, type PaymentsRuntime } from "../runtime";
+import { allocationsOf, busyPurpose, insertAllocations } from "../store/allocations";
 import { findByKey, findIntent, intentView, type IntentRow, type IntentView } from "../store/intents";
 import { findMethod } from "../store/methods";
-import { execute, select } from "../store/sql";
+import { execute, select, type Db } from "../store/sql";
 import { settleIntent } from "./settle";
 
 export interface CreateIntentParams {
@@ -26,6 +28,12 @@ export interface CreateIntentParams {
 	amount: number;
 	currency: Currency;
 	purpose: { type: "order" | "booking"; id: string };
+	/**
+	 * One payment for several escrows (a checkout across shops): each allocation
+	 * opens the escrow of its purpose for its payee; they add up to `amount`
+	 * and the first one's purpose is `purpose`. Absent: one allocation.
+	 */
+	allocations?: AllocationInput[];
 	method: { methodId: string } | { provider: ProviderName; phone: string };
 	idempotencyKey: string;
 	/** Shorter than the configured lifetime, e.g. a booking's hold (seconds). */
@@ -44,8 +52,9 @@ async function resolveMethod(rt: PaymentsRuntime, p: CreateIntentParams): Promis
 	return { provider: p.method.provider, phone, methodId: null };
 }
 
-function requestHash(p: CreateIntentParams, provider: string, phone: string): string {
-	const canonical = JSON.stringify([p.amount, p.currency, p.purpose.type, p.purpose.id, p.payeeId ?? null, provider, phone]);
+function requestHash(p: CreateIntentParams, allocations: NormalisedAllocation[], provider: string, phone: string): string {
+	const split = allocations.map(a => [a.purpose.type, a.purpose.id, a.payeeId, a.amount]);
+	const canonical = JSON.stringify([p.amount, p.currency, p.purpose.type, p.purpose.id, p.payeeId ?? null, provider, phone, split]);
 	return crypto.createHash("sha256").update(canonical).digest("hex");
 }
 
@@ -57,28 +66,24 @@ export async function createIntent(rt: PaymentsRuntime, p: CreateIntentParams): 
 	if (!isWholeUnits(p.amount, p.currency))
 		throw unprocessable("Mobile-money rails take whole units: round the amount first", "AMOUNT_NOT_WHOLE_UNITS", { unit: 10 ** (p.currency === "TZS" || p.currency === "KES" ? 2 : 0) });
 	if (p.payeeId && p.payeeId === p.payerId) throw unprocessable("The payer cannot pay themselves", "SELF_PAYMENT");
-	const hash = requestHash(p, provider, phone);
+	const allocations = normaliseAllocations(p);
+	if (!Array.isArray(allocations)) throw unprocessable(allocations.message, allocations.code);
+	const payeeId = p.payeeId ?? singlePayee(allocations);
+	const hash = requestHash(p, allocations, provider, phone);
 	const { token, hash: tokenHash } = newCallbackToken();
 	const lifetimeS = Math.min(p.lifetimeSeconds ?? rt.cfg.intentLifetimeS, rt.cfg.intentLifetimeS);
 
 	const created = await inTransaction(rt.sequelize, async t => {
 		const db = dbOf(rt, t);
 		// One payment at a time per purpose: a second prompt while one is open, or after success, is refused.
-		await execute(db, "SELECT pg_advisory_xact_lock(hashtext(:key))", { key: `payments:purpose:${p.purpose.type}:${p.purpose.id}` });
+		await lockPurposes(db, allocations);
 		const existing = await findByKey(db, p.payerId, p.idempotencyKey);
 		if (existing) {
 			if (existing.request_hash !== hash) throw conflict("This idempotency key was used for another payment", "IDEMPOTENCY_KEY_REUSED");
 			return { row: existing, fresh: false };
 		}
-		const others = await select<{ status: string }>(
-			db,
-			"SELECT status FROM payments.payment_intents WHERE purpose_type = :type AND purpose_id = :id AND status IN ('pending', 'processing', 'succeeded') LIMIT 1",
-			p.purpose as never
-		);
-		if (others.length) {
-			const paid = others[0].status === "succeeded";
-			throw conflict(paid ? "This purpose is already paid" : "A payment for this purpose is in progress", paid ? "ALREADY_PAID" : "PAYMENT_IN_PROGRESS");
-		}
+		const busy = await busyPurpose(db, allocations.map(a => a.purpose));
+		if (busy) throw conflict(busy === "succeeded" ? "This purpose is already paid" : "A payment for this purpose is in progress", busy === "succeeded" ? "ALREADY_PAID" : "PAYMENT_IN_PROGRESS");
 		const [row] = await select<IntentRow>(
 			db,
 			`INSERT INTO payments.payment_intents (id, payer_id, payee_id, amount, currency, purpose_type, purpose_id, provider, phone, method_id, status,
@@ -88,7 +93,7 @@ export async function createIntent(rt: PaymentsRuntime, p: CreateIntentParams): 
 			{
 				id: newId(),
 				payerId: p.payerId,
-				payeeId: p.payeeId ?? null,
+				payeeId,
 				amount: p.amount,
 				currency: p.currency,
 				ptype: p.purpose.type,
@@ -103,9 +108,10 @@ export async function createIntent(rt: PaymentsRuntime, p: CreateIntentParams): 
 				firstS: Math.min(rt.cfg.statusPollFirstS, lifetimeS)
 			}
 		);
+		await insertAllocations(db, row.id, allocations);
 		return { row, fresh: true };
 	});
-	if (!created.fresh) return intentView(created.row);
+	if (!created.fresh) return intentView(created.row, await allocationsOf(dbOf(rt), created.row.id));
 
 	const intent = created.row;
 	const reply = await rt.providers[provider].collect({
@@ -125,5 +131,11 @@ export async function createIntent(rt: PaymentsRuntime, p: CreateIntentParams): 
 			{ id: intent.id, ref: reply.providerReference, accepted: reply.kind === "accepted" }
 		);
 	if (reply.kind === "ambiguous") rt.logger.warn(`payments: collection ${intent.id} got no clear answer from ${provider}: ${reply.reason}`);
-	return intentView((await findIntent(dbOf(rt), intent.id))!);
+	return intentView((await findIntent(dbOf(rt), intent.id))!, allocations);
+}
+
+/** Transaction-scoped locks on every purpose, taken in one order so two overlapping checkouts cannot deadlock. */
+async function lockPurposes(db: Db, allocations: readonly NormalisedAllocation[]): Promise<void> {
+	const keys = allocations.map(a => `payments:purpose:${a.purpose.type}:${a.purpose.id}`).sort();
+	for (const key of keys) await execute(db, "SELECT pg_advisory_xact_lock(hashtext(:key))", { key });
 }

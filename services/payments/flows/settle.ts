@@ -15,8 +15,9 @@ import { inTransaction } from "../../../lib/db/transaction";
 import { newId } from "../../../lib/ids";
 import { refusal } from "../rules/escrow-state";
 import { canMove, type CollectionOutcome } from "../rules/intent-state";
-import { accounts, transfer } from "../rules/ledger";
+import { accounts, fanOut, transfer, type AccountRef } from "../rules/ledger";
 import { dbOf, type PaymentsRuntime } from "../runtime";
+import { allocationsOf, type Allocation } from "../store/allocations";
 import { findEscrow } from "../store/escrows";
 import { markProcessed } from "../store/inbox";
 import { findIntent, type IntentRow } from "../store/intents";
@@ -25,12 +26,13 @@ import { execute, n } from "../store/sql";
 
 export type SettleResult = "succeeded" | "failed" | "cancelled" | "suspense" | "late" | "duplicate" | "ignored";
 
-function eventBase(i: IntentRow) {
+function eventBase(i: IntentRow, allocations: Allocation[]) {
 	return {
 		intentId: i.id,
 		payerId: i.payer_id,
 		payeeId: i.payee_id,
 		purpose: { type: i.purpose_type, id: i.purpose_id },
+		allocations: allocations.map(a => ({ purpose: a.purpose, payeeId: a.payeeId, amount: a.amount })),
 		amount: n(i.amount),
 		currency: i.currency,
 		provider: i.provider,
@@ -44,7 +46,13 @@ async function flag(rt: PaymentsRuntime, t: Transaction, id: string, what: strin
 }
 
 /** Money that arrived: escrow when it matches and the escrow is open, else suspense or the payer's wallet. */
-async function bookSuccess(rt: PaymentsRuntime, t: Transaction, i: IntentRow, outcome: Extract<CollectionOutcome, { state: "succeeded" }>): Promise<SettleResult> {
+async function bookSuccess(
+	rt: PaymentsRuntime,
+	t: Transaction,
+	i: IntentRow,
+	allocations: Allocation[],
+	outcome: Extract<CollectionOutcome, { state: "succeeded" }>
+): Promise<SettleResult> {
 	const db = dbOf(rt, t);
 	const amount = outcome.amountMinor ?? n(i.amount);
 	const clearing = accounts.clearing(i.provider);
@@ -69,35 +77,54 @@ async function bookSuccess(rt: PaymentsRuntime, t: Transaction, i: IntentRow, ou
 			        receipt = :receipt, updated_at = now(), finished_at = now() WHERE id = :id`,
 			{ id: i.id, code, reason: `received ${amount} for an intent of ${i.amount}${payerMismatch ? " from another payer" : ""}; held in suspense for review`, amount, receipt: outcome.receipt }
 		);
-		await rt.raiseEvent(t, "payments.intent.failed", { ...eventBase(i), status: "failed", code, reason: "The payment did not match and is held for review" }, i.payer_id);
+		await rt.raiseEvent(t, "payments.intent.failed", { ...eventBase(i, allocations), status: "failed", code, reason: "The payment did not match and is held for review" }, i.payer_id);
 		return "suspense";
 	}
 
-	const purpose = { type: i.purpose_type, id: i.purpose_id };
-	await execute(
-		db,
-		`INSERT INTO payments.escrows (id, purpose_type, purpose_id, currency, payer_id, payee_id, status, refund_phone, refund_provider)
-		 VALUES (:id, :type, :pid, :currency, :payer, :payee, 'held', :phone, :provider) ON CONFLICT (purpose_type, purpose_id) DO NOTHING`,
-		{ id: newId(), type: purpose.type, pid: purpose.id, currency: i.currency, payer: i.payer_id, payee: i.payee_id, phone: i.phone, provider: i.provider }
-	);
-	const escrow = (await findEscrow(db, purpose, true))!;
-	const open = refusal(escrow.status, "collect") === null && escrow.currency === i.currency && escrow.payer_id === i.payer_id;
-	const to = open ? accounts.escrow(purpose.type, purpose.id) : accounts.wallet(i.payer_id);
-	await post(db, { externalId, kind: open ? "collection" : "collection_closed_escrow", currency: i.currency, legs: transfer(clearing, to, amount), memo });
-	if (open)
+	// Each allocation fills its purpose's escrow; one whose escrow already closed goes back to the payer's wallet.
+	// Escrows are locked in purpose order, as every other path that locks several does.
+	const ordered = [...allocations].sort((a, b) => `${a.purpose.type}:${a.purpose.id}`.localeCompare(`${b.purpose.type}:${b.purpose.id}`));
+	const parts: { to: AccountRef; amount: number }[] = [];
+	const credited = new Map<Allocation, "escrow" | "wallet">();
+	for (const a of ordered) {
 		await execute(
 			db,
-			`UPDATE payments.escrows SET collected = collected + :amount, payee_id = coalesce(payee_id, :payee), refund_phone = :phone, refund_provider = :provider,
-			        version = version + 1, updated_at = now() WHERE id = :id`,
-			{ id: escrow.id, amount, payee: i.payee_id, phone: i.phone, provider: i.provider }
+			`INSERT INTO payments.escrows (id, purpose_type, purpose_id, currency, payer_id, payee_id, status, refund_phone, refund_provider)
+			 VALUES (:id, :type, :pid, :currency, :payer, :payee, 'held', :phone, :provider) ON CONFLICT (purpose_type, purpose_id) DO NOTHING`,
+			{ id: newId(), type: a.purpose.type, pid: a.purpose.id, currency: i.currency, payer: i.payer_id, payee: a.payeeId, phone: i.phone, provider: i.provider }
 		);
+		const escrow = (await findEscrow(db, a.purpose, true))!;
+		const open = refusal(escrow.status, "collect") === null && escrow.currency === i.currency && escrow.payer_id === i.payer_id;
+		credited.set(a, open ? "escrow" : "wallet");
+		parts.push({ to: open ? accounts.escrow(a.purpose.type, a.purpose.id) : accounts.wallet(i.payer_id), amount: a.amount });
+		if (open)
+			await execute(
+				db,
+				`UPDATE payments.escrows SET collected = collected + :amount, payee_id = coalesce(payee_id, :payee), refund_phone = :phone, refund_provider = :provider,
+				        version = version + 1, updated_at = now() WHERE id = :id`,
+				{ id: escrow.id, amount: a.amount, payee: a.payeeId, phone: i.phone, provider: i.provider }
+			);
+	}
+	const allOpen = [...credited.values()].every(c => c === "escrow");
+	const kind = allOpen ? "collection" : [...credited.values()].every(c => c === "wallet") ? "collection_closed_escrow" : "collection_partly_closed";
+	await post(db, { externalId, kind, currency: i.currency, legs: fanOut(clearing, parts), memo });
 	await execute(
 		db,
 		`UPDATE payments.payment_intents SET status = 'succeeded', received_amount = :amount, receipt = :receipt, flag = :flag,
 		        updated_at = now(), finished_at = now() WHERE id = :id`,
-		{ id: i.id, amount, receipt: outcome.receipt, flag: open ? null : "escrow_closed" }
+		{ id: i.id, amount, receipt: outcome.receipt, flag: allOpen ? null : "escrow_closed" }
 	);
-	await rt.raiseEvent(t, "payments.intent.succeeded", { ...eventBase(i), receipt: outcome.receipt, credited: open ? "escrow" : "wallet" }, i.payer_id);
+	await rt.raiseEvent(
+		t,
+		"payments.intent.succeeded",
+		{
+			...eventBase(i, allocations),
+			allocations: allocations.map(a => ({ purpose: a.purpose, payeeId: a.payeeId, amount: a.amount, credited: credited.get(a)! })),
+			receipt: outcome.receipt,
+			credited: allOpen ? "escrow" : "wallet"
+		},
+		i.payer_id
+	);
 	return "succeeded";
 }
 
@@ -107,8 +134,9 @@ export async function settleIntent(rt: PaymentsRuntime, intentId: string, outcom
 		const db = dbOf(rt, t);
 		const i = await findIntent(db, intentId, true);
 		if (!i) return "ignored";
+		const allocations = await allocationsOf(db, i.id);
 		let result: SettleResult;
-		if (outcome.state === "succeeded") result = await bookSuccess(rt, t, i, outcome);
+		if (outcome.state === "succeeded") result = await bookSuccess(rt, t, i, allocations, outcome);
 		else if (i.status === "succeeded") {
 			if (!i.flag) await flag(rt, t, i.id, "failure_after_success");
 			result = "ignored";
@@ -119,7 +147,7 @@ export async function settleIntent(rt: PaymentsRuntime, intentId: string, outcom
 				`UPDATE payments.payment_intents SET status = :status, failure_code = :code, failure_reason = :reason, updated_at = now(), finished_at = now() WHERE id = :id`,
 				{ id: i.id, status: outcome.state, code: outcome.code, reason: outcome.reason }
 			);
-			await rt.raiseEvent(t, "payments.intent.failed", { ...eventBase(i), status: outcome.state, code: outcome.code, reason: outcome.reason }, i.payer_id);
+			await rt.raiseEvent(t, "payments.intent.failed", { ...eventBase(i, allocations), status: outcome.state, code: outcome.code, reason: outcome.reason }, i.payer_id);
 			result = outcome.state;
 		}
 		if (eventId) await markProcessed(db, eventId, result);
@@ -134,7 +162,7 @@ export async function expireIntent(rt: PaymentsRuntime, intentId: string): Promi
 		const i = await findIntent(db, intentId, true);
 		if (!i || !canMove(i.status, "expired") || new Date(i.expires_at).getTime() > Date.now()) return false;
 		await execute(db, "UPDATE payments.payment_intents SET status = 'expired', failure_code = 'EXPIRED', updated_at = now(), finished_at = now() WHERE id = :id", { id: intentId });
-		await rt.raiseEvent(t, "payments.intent.expired", eventBase(i), i.payer_id);
+		await rt.raiseEvent(t, "payments.intent.expired", eventBase(i, await allocationsOf(db, i.id)), i.payer_id);
 		return true;
 	});
 }

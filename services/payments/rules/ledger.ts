@@ -49,6 +49,18 @@ export function transfer(from: AccountRef, to: AccountRef, amount: number): Leg[
 	];
 }
 
+/** One source paying several accounts (a payment split across escrows): one leg per distinct account. */
+export function fanOut(from: AccountRef, parts: readonly { to: AccountRef; amount: number }[]): Leg[] {
+	const byCode = new Map<string, Leg>();
+	for (const p of parts) {
+		const leg = byCode.get(p.to.code);
+		if (leg) leg.amount += p.amount;
+		else byCode.set(p.to.code, { account: p.to, amount: p.amount });
+	}
+	const total = parts.reduce((s, p) => s + p.amount, 0);
+	return [{ account: from, amount: -total }, ...byCode.values()];
+}
+
 export class UnbalancedEntry extends Error {
 	constructor(message: string) {
 		super(message);

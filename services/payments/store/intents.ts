@@ -2,6 +2,7 @@
 import type { IntentStatus } from "../rules/intent-state";
 import type { Currency } from "../rules/money";
 import { maskPhone, type ProviderName } from "../rules/providers";
+import type { Allocation } from "./allocations";
 import { n, select, selectOne, type Db } from "./sql";
 
 export interface IntentRow {
@@ -41,6 +42,8 @@ export interface IntentView {
 	provider: ProviderName;
 	providerReference: string | null;
 	purpose: { type: "order" | "booking"; id: string };
+	/** How the amount is split between escrows (one entry unless a checkout spans several orders). */
+	allocations: Allocation[];
 	payerId: string;
 	payeeId: string | null;
 	phone: string;
@@ -50,7 +53,7 @@ export interface IntentView {
 	updatedAt: string;
 }
 
-export function intentView(r: IntentRow): IntentView {
+export function intentView(r: IntentRow, allocations: Allocation[]): IntentView {
 	return {
 		id: r.id,
 		status: r.status,
@@ -59,6 +62,7 @@ export function intentView(r: IntentRow): IntentView {
 		provider: r.provider,
 		providerReference: r.provider_reference,
 		purpose: { type: r.purpose_type, id: r.purpose_id },
+		allocations,
 		payerId: r.payer_id,
 		payeeId: r.payee_id,
 		phone: maskPhone(r.phone),
