@@ -24,6 +24,7 @@ import { notFound, unauthorized } from "../../lib/errors";
 import { paginationParams } from "../../lib/pagination";
 import { DbMixin, type DbVars } from "../../mixins/db.mixin";
 import { DurableEventsMixin, type DurableEventsMethods } from "../../mixins/durable-events.mixin";
+import { countBusiness } from "../../lib/observability/business-metrics";
 import { loadPaymentsConfig } from "./config";
 import { receiveCallback } from "./flows/callbacks";
 import { freezeEscrow, markDelivered, refundEscrow, releaseEscrow, resolveDispute, type Resolution } from "./flows/escrow";
@@ -302,6 +303,7 @@ const PaymentsService: ServiceSchema<ServiceSettingSchema, DurableEventsMethods,
 			endpoints: where,
 			raiseEvent: (t, type, data, actorId) => this.raiseEvent(t, type, data, actorId),
 			kick: () => this.worker?.kick(),
+			countIntent: (provider, status) => countBusiness(this.broker, "nexgate_payments_intents_total", { provider, status }),
 			logger: this.logger
 		};
 		this.worker = new ReconciliationWorker(this.rt, this.logger);

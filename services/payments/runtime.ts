@@ -19,6 +19,8 @@ export interface PaymentsRuntime {
 	raiseEvent<T extends EventType>(t: Transaction, type: T, data: EventData<T>, actorId?: string | null): Promise<unknown>;
 	/** Wakes the reconciliation worker of this node (a callback just arrived, a payout was queued). */
 	kick(): void;
+	/** Counts an intent reaching a status (nexgate_payments_intents_total), after its transaction committed. */
+	countIntent(provider: ProviderName, status: string): void;
 	logger: Logger;
 }
 

@@ -114,6 +114,7 @@ export async function createIntent(rt: PaymentsRuntime, p: CreateIntentParams): 
 	if (!created.fresh) return intentView(created.row, await allocationsOf(dbOf(rt), created.row.id));
 
 	const intent = created.row;
+	rt.countIntent(provider, "pending");
 	const reply = await rt.providers[provider].collect({
 		intentId: intent.id,
 		amountMinor: p.amount,
@@ -130,6 +131,7 @@ export async function createIntent(rt: PaymentsRuntime, p: CreateIntentParams): 
 			        updated_at = now() WHERE id = :id`,
 			{ id: intent.id, ref: reply.providerReference, accepted: reply.kind === "accepted" }
 		);
+	if (reply.kind === "accepted" && reply.providerReference) rt.countIntent(provider, "processing");
 	if (reply.kind === "ambiguous") rt.logger.warn(`payments: collection ${intent.id} got no clear answer from ${provider}: ${reply.reason}`);
 	return intentView((await findIntent(dbOf(rt), intent.id))!, allocations);
 }

@@ -129,11 +129,16 @@ async function bookSuccess(
 }
 
 /** Applies a confirmed outcome to an intent; `eventId` marks the inbox row that brought it as processed in the same transaction. */
+/** The status an intent reached through a settle result, for the business counter; none for no-ops. */
+const REACHED: Partial<Record<SettleResult, string>> = { succeeded: "succeeded", failed: "failed", suspense: "failed", cancelled: "cancelled" };
+
 export async function settleIntent(rt: PaymentsRuntime, intentId: string, outcome: CollectionOutcome, eventId: string | null = null): Promise<SettleResult> {
-	return inTransaction(rt.sequelize, async t => {
+	let provider: IntentRow["provider"] | null = null;
+	const result = await inTransaction(rt.sequelize, async t => {
 		const db = dbOf(rt, t);
 		const i = await findIntent(db, intentId, true);
 		if (!i) return "ignored";
+		provider = i.provider;
 		const allocations = await allocationsOf(db, i.id);
 		let result: SettleResult;
 		if (outcome.state === "succeeded") result = await bookSuccess(rt, t, i, allocations, outcome);
@@ -153,17 +158,24 @@ export async function settleIntent(rt: PaymentsRuntime, intentId: string, outcom
 		if (eventId) await markProcessed(db, eventId, result);
 		return result;
 	});
+	const reached = REACHED[result];
+	if (reached && provider) rt.countIntent(provider, reached);
+	return result;
 }
 
 /** Ends an intent that is still open at the end of its lifetime. */
 export async function expireIntent(rt: PaymentsRuntime, intentId: string): Promise<boolean> {
-	return inTransaction(rt.sequelize, async t => {
+	let provider: IntentRow["provider"] | null = null;
+	const expired = await inTransaction(rt.sequelize, async t => {
 		const db = dbOf(rt, t);
 		const i = await findIntent(db, intentId, true);
 		if (!i || !canMove(i.status, "expired") || new Date(i.expires_at).getTime() > Date.now()) return false;
 		await execute(db, "UPDATE payments.payment_intents SET status = 'expired', failure_code = 'EXPIRED', updated_at = now(), finished_at = now() WHERE id = :id", { id: intentId });
 		await rt.raiseEvent(t, "payments.intent.expired", eventBase(i, await allocationsOf(db, i.id)), i.payer_id);
+		provider = i.provider;
 		return true;
 	});
+	if (expired && provider) rt.countIntent(provider, "expired");
+	return expired;
 }
 

@@ -4,20 +4,10 @@
  */
 import { expect } from "chai";
 import { uniquePhone } from "../../support/users";
+import { sample, scrape as scrapeNode } from "../../support/metrics";
 import { getStack, type Stack } from "../../support/stack";
 import { waitFor } from "../../support/wait";
 import { arrived, closeNotifDb, otp, publish, smsTo, notificationsReady } from "./support";
-
-/** The value of one labelled sample in a Prometheus text exposition (0 when absent). */
-function sample(text: string, name: string, labels: Record<string, string>): number {
-	const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-	for (const line of text.split("\n")) {
-		if (!line.startsWith(`${name}{`)) continue;
-		const inner = line.slice(name.length + 1, line.indexOf("}"));
-		if (want.every(w => inner.split(",").includes(w))) return Number(line.slice(line.lastIndexOf(" ") + 1));
-	}
-	return 0;
-}
 
 describe("notifications: business metrics", function () {
 	this.timeout(60_000);
@@ -29,7 +19,7 @@ describe("notifications: business metrics", function () {
 	});
 	after(closeNotifDb);
 
-	const scrape = async () => (await fetch(`http://127.0.0.1:${stack.healthPortOf("notifications")}/metrics`)).text();
+	const scrape = () => scrapeNode(stack, "notifications");
 
 	it("counts sent and retried deliveries per channel", async () => {
 		const before = await scrape();
