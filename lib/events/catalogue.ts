@@ -161,6 +161,12 @@ export interface EventDataMap {
 	"social.post.quoted": { postId: string; quotedPostId: string; quotedAuthorId: string; authorId: string; author: UserRef };
 	/** Raised by commerce when a product becomes active; `postToFeed` asks social for the seller's post embedding it. */
 	"commerce.product.published": { productId: string; shopId: string; sellerId: string; postToFeed: boolean; title: string };
+	// commerce shops and seller verification (docs/commerce.md "Verification"). `reviewerIds`: the administrators to tell.
+	"commerce.shop.verification_submitted": { shopId: string; ownerId: string; shopName: string; verificationId: string; reviewerIds: string[] };
+	"commerce.shop.approved": { shopId: string; ownerId: string; shopName: string };
+	"commerce.shop.rejected": { shopId: string; ownerId: string; shopName: string; reason: string };
+	"commerce.shop.suspended": { shopId: string; ownerId: string; shopName: string; reason: string };
+	"commerce.shop.reinstated": { shopId: string; ownerId: string; shopName: string; status: "active" | "pending_verification" };
 	/** Raised by events when an event is published; `postToFeed` asks social for the organizer's post embedding it. */
 	"events.event.published": { eventId: string; organizerId: string; postToFeed: boolean; title: string };
 
@@ -231,7 +237,22 @@ const EVENTS: Record<string, EventDefinition> = {
 	"social.post.reposted": { description: "Someone reposted a post (social fans the repost out to their followers).", consumers: ["notifications", "social"] },
 	"social.post.quoted": { description: "Someone quoted a post in a new post.", consumers: ["notifications"] },
 	"commerce.product.published": { description: "A product became active; with postToFeed, social posts it for the seller.", consumers: ["social"] },
+	"commerce.shop.verification_submitted": { description: "A seller submitted verification documents; the reviewers are told.", consumers: ["notifications"] },
+	"commerce.shop.approved": { description: "An administrator verified a shop: it is active and may publish products.", consumers: ["notifications"] },
+	"commerce.shop.rejected": { description: "An administrator rejected a shop's verification, with the reason.", consumers: ["notifications"] },
+	"commerce.shop.suspended": { description: "An administrator suspended a shop: its products leave the catalog.", consumers: ["notifications"] },
+	"commerce.shop.reinstated": { description: "An administrator lifted a shop's suspension.", consumers: ["notifications"] },
 	"events.event.published": { description: "An event was published; with postToFeed, social posts it for the organizer.", consumers: ["social"] },
+
+	// payments (docs/payments.md): the outcome of collections, escrows and payouts.
+	"payments.intent.succeeded": { description: "A collection was confirmed; its allocations' escrows hold the money (or the payer's wallet, when closed).", consumers: ["notifications", "commerce", "events"] },
+	"payments.intent.failed": { description: "A collection failed, was cancelled by the payer, or did not match and is held for review.", consumers: ["notifications", "commerce", "events"] },
+	"payments.intent.expired": { description: "A collection had no final answer by the end of its lifetime.", consumers: ["notifications", "commerce", "events"] },
+	// A consumer listed here gets a durable queue even while it is down: list only services that subscribe.
+	"payments.escrow.released": { description: "An escrow was paid out to its payee (minus commission).", consumers: [] },
+	"payments.escrow.refunded": { description: "Money went back from an escrow to its payer (wallet or provider).", consumers: [] },
+	"payments.payout.paid": { description: "A withdrawal reached the user's mobile money.", consumers: ["notifications"] },
+	"payments.payout.failed": { description: "A withdrawal failed; the money is back in the wallet.", consumers: ["notifications"] },
 
 	// For the domains that wait on media (a post or product whose video is still processing); none subscribes yet.
 	"files.file.ready": { description: "A file finished processing: variants, poster and duration are available.", consumers: [] },
