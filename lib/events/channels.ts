@@ -65,3 +65,21 @@ export interface ChannelConsumer<TThis = unknown> {
 
 /** A service schema with durable consumers. */
 export type WithChannels<S> = S & { channels?: Record<string, ChannelConsumer> };
+
+/**
+ * The `channels` of a service that handles every consumed event in one
+ * method: each type, in the service's consumer group, goes to `this.consume`.
+ */
+export function consumerChannels(group: string, types: readonly string[]): Record<string, { group: string; handler(envelope: unknown): Promise<void> }> {
+	return Object.fromEntries(
+		types.map(type => [
+			type,
+			{
+				group,
+				handler(this: { consume(envelope: unknown): Promise<void> }, envelope: unknown) {
+					return this.consume(envelope);
+				}
+			}
+		])
+	);
+}

@@ -8,7 +8,7 @@ import type { EventData, EventType } from "../../lib/events/catalogue";
 import type { FilesConfig } from "./config";
 import type { VideoTools } from "./media/video";
 import type { ObjectStore } from "./store/object-store";
-import type { Db } from "./store/sql";
+import type { Db } from "../../lib/db/sql";
 
 export interface FilesRuntime {
 	db(): Db;

@@ -10,7 +10,7 @@ import type { NotificationsConfig } from "./config";
 import { dispatch, type DispatchOutcome, type Senders } from "./dispatch";
 import type { Delivery } from "./store/deliveries";
 import { claimDue, purgeFinal } from "./store/deliveries";
-import type { Db } from "./store/sql";
+import type { Db } from "../../lib/db/sql";
 
 type Logger = { warn(...a: unknown[]): void; info(...a: unknown[]): void; error(...a: unknown[]): void };
 

@@ -9,7 +9,7 @@ import { smsAllowance } from "./rules/sms-limit";
 import { open } from "./sealing";
 import { removeToken } from "./store/devices";
 import { markDead, markFailed, markSent, postpone, recentSmsSent, scheduleRetry, type Delivery, type DeliveryContent, type EmailContent, type PushContent, type SmsContent } from "./store/deliveries";
-import type { Db } from "./store/sql";
+import type { Db } from "../../lib/db/sql";
 import type { EmailSender, PushSender, SendOutcome, SmsSender } from "./providers/types";
 
 export interface Senders {

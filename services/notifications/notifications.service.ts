@@ -21,7 +21,7 @@ import type { GatewayUser } from "../api/action-options";
 import { countBusiness } from "../../lib/observability/business-metrics";
 import { platformConfig } from "../../lib/config";
 import { badRequest, ErrorType, notFound, unauthorized } from "../../lib/errors";
-import type { WithChannels } from "../../lib/events/channels";
+import { consumerChannels, type WithChannels } from "../../lib/events/channels";
 import type { EventEnvelope } from "../../lib/events/envelope";
 import { paginationParams, readPage, toPage } from "../../lib/pagination";
 import { DbMixin } from "../../mixins/db.mixin";
@@ -49,7 +49,7 @@ import { listDead, requeueDead } from "./store/deliveries";
 import { findDevice, listDevices, registerDevice, removeDevice, type Device, type DevicePlatform } from "./store/devices";
 import { foreignIds, markRead, pageNotifications, unreadCount, type StoredNotification } from "./store/notifications";
 import { loadPreferences, savePreferences } from "./store/preferences";
-import type { Db } from "./store/sql";
+import type { Db } from "../../lib/db/sql";
 
 const GROUP = "notifications";
 
@@ -95,16 +95,7 @@ const NotificationsService: WithChannels<ServiceSchema<ServiceSettingSchema, Met
 	 * read from the mapping registry when the service is created.
 	 */
 	merged(schema) {
-		const channels: Record<string, unknown> = {};
-		for (const type of [...DIRECTORY_EVENTS, ...mappedEventTypes()]) {
-			channels[type] = {
-				group: GROUP,
-				handler(this: This, envelope: EventEnvelope) {
-					return this.consume(envelope);
-				}
-			};
-		}
-		(schema as { channels?: unknown }).channels = channels;
+		(schema as { channels?: unknown }).channels = consumerChannels(GROUP, [...DIRECTORY_EVENTS, ...mappedEventTypes()]);
 	},
 
 	actions: {

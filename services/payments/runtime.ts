@@ -9,7 +9,7 @@ import type { PaymentsConfig } from "./config";
 import type { Endpoints } from "./providers/endpoints";
 import type { ProviderAdapter } from "./providers/types";
 import type { ProviderName } from "./rules/providers";
-import type { Db } from "./store/sql";
+import type { Db } from "../../lib/db/sql";
 
 export interface PaymentsRuntime {
 	cfg: PaymentsConfig;

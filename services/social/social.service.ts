@@ -18,7 +18,7 @@ import "../api/action-options";
 import type { GatewayUser } from "../api/action-options";
 import { platformConfig } from "../../lib/config";
 import { unauthorized } from "../../lib/errors";
-import type { WithChannels } from "../../lib/events/channels";
+import { consumerChannels, type WithChannels } from "../../lib/events/channels";
 import type { EventEnvelope } from "../../lib/events/envelope";
 import { registerReadinessCheck } from "../../lib/node/readiness";
 import { paginationParams } from "../../lib/pagination";
@@ -111,17 +111,7 @@ const SocialService: WithChannels<ServiceSchema<ServiceSettingSchema, Methods, L
 	mixins: [DbMixin({ database: "core", schema: "social", model: Post }), DurableEventsMixin({ schema: "social" })],
 	settings: { rest: "/social" },
 
-	channels: Object.fromEntries(
-		CONSUMED.map(type => [
-			type,
-			{
-				group: GROUP,
-				handler(this: This, envelope: EventEnvelope) {
-					return this.consume(envelope);
-				}
-			}
-		])
-	),
+	channels: consumerChannels(GROUP, CONSUMED),
 
 	actions: {
 		// ---- posts ----

@@ -21,7 +21,7 @@ import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import "../api/action-options";
 import type { GatewayUser } from "../api/action-options";
 import { unauthorized } from "../../lib/errors";
-import type { WithChannels } from "../../lib/events/channels";
+import { consumerChannels, type WithChannels } from "../../lib/events/channels";
 import type { EventEnvelope } from "../../lib/events/envelope";
 import { paginationParams } from "../../lib/pagination";
 import { DbMixin, type DbVars } from "../../mixins/db.mixin";
@@ -116,17 +116,7 @@ const UsersService: WithChannels<ServiceSchema<ServiceSettingSchema, Methods, Lo
 	mixins: [DbMixin({ database: "core", schema: "users", model: Profile }), DurableEventsMixin({ schema: "users" })],
 	settings: { rest: "/users" },
 
-	channels: Object.fromEntries(
-		CONSUMED.map(type => [
-			type,
-			{
-				group: GROUP,
-				handler(this: This, envelope: EventEnvelope) {
-					return this.consume(envelope);
-				}
-			}
-		])
-	),
+	channels: consumerChannels(GROUP, CONSUMED),
 
 	actions: {
 		// ---- my profile and settings ----

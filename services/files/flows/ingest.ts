@@ -15,7 +15,7 @@ import { sniff, type Sniffed } from "../rules/sniff";
 import { extensionOf, filePrefix, objectKey, uploadKey } from "../rules/storage-keys";
 import * as files from "../store/files";
 import * as jobs from "../store/jobs";
-import type { Db } from "../store/sql";
+import type { Db } from "../../../lib/db/sql";
 
 /** The real type of these first bytes, if this purpose takes it; else the client's error. */
 export function acceptedType(head: Buffer, purpose: Purpose): Sniffed {

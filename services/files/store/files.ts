@@ -5,9 +5,9 @@
  */
 import type { FileKind } from "../rules/limits";
 import type { FileRow, FileStatus, StoredObject, VariantName } from "../models/file";
-import { execute, select, SCHEMA, type Db } from "./sql";
+import { execute, select, type Db } from "../../../lib/db/sql";
 
-const T = `"${SCHEMA}".files`;
+const T = `"files".files`;
 
 const COLUMNS = `id, owner_id AS "ownerId", purpose, kind, mime, size::float8 AS size, status, failure_reason AS "failureReason",
 	filename, width, height, duration_ms AS "durationMs", blurhash, original_key AS "originalKey", variants, ref,

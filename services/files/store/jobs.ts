@@ -3,9 +3,9 @@
  * runs `files`. Claims use FOR UPDATE SKIP LOCKED, so nodes never take the
  * same job; a running job whose lease ran out (its node died) is claimable again.
  */
-import { execute, select, SCHEMA, type Db } from "./sql";
+import { execute, select, type Db } from "../../../lib/db/sql";
 
-const T = `"${SCHEMA}".video_jobs`;
+const T = `"files".video_jobs`;
 
 export interface VideoJob {
 	fileId: string;

@@ -15,7 +15,7 @@ import { normalizeText } from "../rules/message-input";
 import type { MessagesRuntime } from "../runtime";
 import { findConversation, findMember, listMembers, nextVersion } from "../store/conversations";
 import { findMessage, removeReaction, setReaction, tombstone, touch, updateText, type MessageRow } from "../store/messages";
-import type { Db } from "../store/sql";
+import type { Db } from "../../../lib/db/sql";
 import { messageViews, type MessageView } from "../view";
 import { push, releaseFiles } from "./peers";
 

@@ -10,7 +10,7 @@ import { inTransaction } from "../../../lib/db/transaction";
 import { MessagesError } from "../errors";
 import { MAX_GROUP_MEMBERS, normalizeTitle } from "../rules/conversation-input";
 import type { MessagesRuntime } from "../runtime";
-import { execute } from "../store/sql";
+import { execute } from "../../../lib/db/sql";
 import { insertMembers, listMembers, lockConversation, removeMember, setMuted, setRole } from "../store/conversations";
 import type { ConversationView } from "../view";
 import { requireMember } from "./access";

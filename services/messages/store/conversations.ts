@@ -1,5 +1,5 @@
 /** Conversations and their members (SQL). seq columns are BIGINT: read back as numbers. */
-import { execute, select, uuidArray, type Db } from "./sql";
+import { execute, select, uuidArray, type Db } from "../../../lib/db/sql";
 
 export type Kind = "direct" | "group";
 export type Role = "admin" | "member";

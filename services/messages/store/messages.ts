@@ -1,7 +1,7 @@
 /** Messages (SQL). A deleted message keeps its row and seq (the tombstone) without content. */
 import type { Embed } from "../rules/message-input";
 import type { HistoryQuery } from "../rules/history";
-import { select, type Db } from "./sql";
+import { select, type Db } from "../../../lib/db/sql";
 
 export interface MessageRow {
 	id: string;

@@ -5,7 +5,7 @@ import { removeAllDevices } from "../store/devices";
 import { deleteNotifications } from "../store/notifications";
 import { deletePreferences } from "../store/preferences";
 import { erase, findRecipient, markVerified, setLanguage, upsertRegistered } from "../store/recipients";
-import type { Db } from "../store/sql";
+import type { Db } from "../../../lib/db/sql";
 import { RecipientNotKnownYet } from "./errors";
 
 export async function onRegistered(db: Db, d: EventData<"auth.user.registered">): Promise<void> {

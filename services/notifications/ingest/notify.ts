@@ -16,7 +16,7 @@ import { queueDelivery, refreshQueued, type DeliveryContent } from "../store/del
 import { insertNotification, openGroup, updateGroup, type StoredNotification } from "../store/notifications";
 import { loadPreferences } from "../store/preferences";
 import { findRecipient, type Recipient } from "../store/recipients";
-import type { Db } from "../store/sql";
+import type { Db } from "../../../lib/db/sql";
 import { template, type TemplateId } from "../templates";
 import { RecipientNotKnownYet } from "./errors";
 

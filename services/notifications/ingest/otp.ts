@@ -12,7 +12,7 @@ import { isE164 } from "../rules/phone";
 import { render, type RenderedMessage } from "../rules/render";
 import { seal } from "../sealing";
 import { queueDelivery, type DeliveryContent } from "../store/deliveries";
-import type { Db } from "../store/sql";
+import type { Db } from "../../../lib/db/sql";
 import { template } from "../templates";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

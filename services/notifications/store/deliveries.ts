@@ -6,7 +6,7 @@
  */
 import { newId } from "../../../lib/ids";
 import type { ExternalChannel } from "../rules/channels";
-import { execute, select, type Db } from "./sql";
+import { execute, select, type Db } from "../../../lib/db/sql";
 
 export type DeliveryStatus = "queued" | "sent" | "failed" | "dead";
 

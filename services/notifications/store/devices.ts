@@ -1,6 +1,6 @@
 /** Push tokens of users' devices. A token belongs to one user: registering it again moves it. */
 import { newId } from "../../../lib/ids";
-import { execute, select, type Db } from "./sql";
+import { execute, select, type Db } from "../../../lib/db/sql";
 
 export type DevicePlatform = "android" | "ios" | "web";
 

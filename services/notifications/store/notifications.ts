@@ -1,7 +1,7 @@
 /** In-app notifications: create, group, page, count, mark read. */
 import { newId } from "../../../lib/ids";
 import type { Actor } from "../rules/grouping";
-import { execute, select, type Db } from "./sql";
+import { execute, select, type Db } from "../../../lib/db/sql";
 
 export interface StoredNotification {
 	id: string;

@@ -1,7 +1,7 @@
 /** Per-user channel preferences (overrides of the defaults) and quiet hours. */
 import type { ChannelOverrides } from "../rules/channels";
 import type { QuietHours } from "../rules/quiet-hours";
-import { execute, select, type Db } from "./sql";
+import { execute, select, type Db } from "../../../lib/db/sql";
 
 export interface StoredPreferences {
 	overrides: ChannelOverrides;

@@ -3,7 +3,7 @@
  * (auth.user.registered / verified / deleted). Notifications never asks auth.
  */
 import type { ContactChannel, EventData, Language } from "../../../lib/events/catalogue";
-import { execute, select, type Db } from "./sql";
+import { execute, select, type Db } from "../../../lib/db/sql";
 
 export interface Recipient {
 	userId: string;

@@ -16,7 +16,7 @@ import type { ProviderName } from "../rules/providers";
 import { dbOf, type PaymentsRuntime } from "../runtime";
 import { amountsOf, escrowView, findEscrow, type EscrowRow, type EscrowView, type Purpose } from "../store/escrows";
 import { post } from "../store/ledger";
-import { execute, select } from "../store/sql";
+import { execute, select } from "../../../lib/db/sql";
 import { dispatchPayout, reservePayout } from "./payouts";
 import type { PayoutRow } from "../store/payouts";
 

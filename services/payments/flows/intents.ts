@@ -18,7 +18,7 @@ import { callbackUrl, dbOf, type PaymentsRuntime } from "../runtime";
 import { allocationsOf, busyPurpose, insertAllocations } from "../store/allocations";
 import { findByKey, findIntent, intentView, type IntentRow, type IntentView } from "../store/intents";
 import { findMethod } from "../store/methods";
-import { execute, select, type Db } from "../store/sql";
+import { execute, select, type Db } from "../../../lib/db/sql";
 import { settleIntent } from "./settle";
 
 export interface CreateIntentParams {

@@ -5,7 +5,7 @@ import { newId } from "../../../lib/ids";
 import { MARKETS, normalisePhone, type ProviderName } from "../rules/providers";
 import { dbOf, type PaymentsRuntime } from "../runtime";
 import { listMethods, methodView, type MethodRow } from "../store/methods";
-import { execute, select } from "../store/sql";
+import { execute, select } from "../../../lib/db/sql";
 
 /** Enough for every network a user has, small enough to keep the list one page. */
 export const MAX_METHODS = 10;

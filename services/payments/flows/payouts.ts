@@ -19,7 +19,7 @@ import { markProcessed } from "../store/inbox";
 import { post } from "../store/ledger";
 import { findMethod } from "../store/methods";
 import { findPayout, payoutView, type PayoutRow } from "../store/payouts";
-import { execute, n, select, selectOne } from "../store/sql";
+import { execute, n, select, selectOne } from "../../../lib/db/sql";
 
 export type PayoutResult = { kind: "paid"; receipt: string | null } | { kind: "failed"; code: string; reason: string };
 

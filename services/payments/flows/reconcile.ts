@@ -13,7 +13,7 @@ import { claimDueEvents } from "../store/inbox";
 import { claimDueIntents, type IntentRow } from "../store/intents";
 import { checkInvariants } from "../store/ledger";
 import { claimDuePayouts, type PayoutRow } from "../store/payouts";
-import { execute, n, select } from "../store/sql";
+import { execute, n, select } from "../../../lib/db/sql";
 import { processEvent } from "./callbacks";
 import { releaseDue } from "./escrow";
 import { dispatchPayout, finishPayout } from "./payouts";

@@ -22,7 +22,7 @@ import { findEscrow } from "../store/escrows";
 import { markProcessed } from "../store/inbox";
 import { findIntent, type IntentRow } from "../store/intents";
 import { post } from "../store/ledger";
-import { execute, n } from "../store/sql";
+import { execute, n } from "../../../lib/db/sql";
 
 export type SettleResult = "succeeded" | "failed" | "cancelled" | "suspense" | "late" | "duplicate" | "ignored";
 

@@ -5,7 +5,7 @@ import type { Currency } from "../rules/money";
 import { accounts } from "../rules/ledger";
 import { dbOf, type PaymentsRuntime } from "../runtime";
 import { balanceOf } from "../store/ledger";
-import { n, select } from "../store/sql";
+import { n, select } from "../../../lib/db/sql";
 
 export async function wallet(rt: PaymentsRuntime, userId: string, currency: Currency) {
 	const db = dbOf(rt);

@@ -1,6 +1,6 @@
 /** How an intent's amount is split between purposes (one escrow each); every intent has at least one. */
 import type { Purpose } from "./escrows";
-import { execute, n, select, type Db } from "./sql";
+import { execute, n, select, type Db } from "../../../lib/db/sql";
 
 export interface Allocation {
 	purpose: Purpose;

@@ -1,7 +1,7 @@
 /** Escrows: one per order or booking, and its view. */
 import { remaining, type EscrowStatus } from "../rules/escrow-state";
 import type { Currency } from "../rules/money";
-import { n, selectOne, type Db } from "./sql";
+import { n, selectOne, type Db } from "../../../lib/db/sql";
 
 export interface EscrowRow {
 	id: string;

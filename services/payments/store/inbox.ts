@@ -4,7 +4,7 @@
  * believed, so a repeat is recognised by the database, not by timing.
  */
 import { newId } from "../../../lib/ids";
-import { select, type Db } from "./sql";
+import { select, type Db } from "../../../lib/db/sql";
 
 export interface ProviderEventRow {
 	id: string;

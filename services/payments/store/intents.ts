@@ -3,7 +3,7 @@ import type { IntentStatus } from "../rules/intent-state";
 import type { Currency } from "../rules/money";
 import { maskPhone, type ProviderName } from "../rules/providers";
 import type { Allocation } from "./allocations";
-import { n, select, selectOne, type Db } from "./sql";
+import { n, select, selectOne, type Db } from "../../../lib/db/sql";
 
 export interface IntentRow {
 	id: string;

@@ -11,7 +11,7 @@ import { unprocessable } from "../../../lib/errors";
 import { newId } from "../../../lib/ids";
 import { applyLegs, assertBalanced, effectiveLegs, type AccountRef, type JournalEntry } from "../rules/ledger";
 import type { Currency } from "../rules/money";
-import { execute, n, select, selectOne, type Db } from "./sql";
+import { execute, n, select, selectOne, type Db } from "../../../lib/db/sql";
 
 export interface PostResult {
 	transactionId: string;

@@ -1,6 +1,6 @@
 /** Saved mobile-money numbers (API.md payments/methods): masked in every response, one default per user. */
 import { maskPhone, type ProviderName } from "../rules/providers";
-import { select, selectOne, type Db } from "./sql";
+import { select, selectOne, type Db } from "../../../lib/db/sql";
 
 export interface MethodRow {
 	id: string;

@@ -1,7 +1,7 @@
 /** Payouts (withdrawals and refunds to a phone) and their view. */
 import type { Currency } from "../rules/money";
 import { maskPhone, type ProviderName } from "../rules/providers";
-import { n, select, selectOne, type Db } from "./sql";
+import { n, select, selectOne, type Db } from "../../../lib/db/sql";
 
 export type PayoutStatusName = "pending" | "processing" | "paid" | "failed";
 

@@ -5,7 +5,7 @@
  * author among the followees then cost no query for it at all.
  */
 import { bigAuthorIds } from "../store/graph";
-import type { Db } from "../store/sql";
+import type { Db } from "../../../lib/db/sql";
 
 /** How stale the set may be: a newly big author's posts reach feeds by read-time merge within this. */
 export const BIG_AUTHORS_TTL_MS = 5_000;

@@ -1,6 +1,7 @@
 /** Comments: one level of replies (a reply's parent is always a top-level comment of the same post). */
 import type { FeedPosition } from "../rules/feed-order";
-import { execute, ms, select, type Db } from "./sql";
+import { execute, select, type Db } from "../../../lib/db/sql";
+import { ms } from "./time";
 
 export interface CommentRow {
 	id: string;

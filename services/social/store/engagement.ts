@@ -1,5 +1,5 @@
 /** Likes and reposts: each insert or delete says whether it changed anything, so counters follow real changes only. */
-import { execute, type Db } from "./sql";
+import { execute, type Db } from "../../../lib/db/sql";
 
 export async function insertLike(db: Db, postId: string, userId: string): Promise<boolean> {
 	return (await execute(db, "INSERT INTO social.likes (post_id, user_id) VALUES (:postId, :userId) ON CONFLICT DO NOTHING", { postId, userId })) === 1;

@@ -5,7 +5,7 @@
  * fan-out. Access is never decided from here (users.relationships does that
  * at read), so a projection that lags by an event only delays a candidate.
  */
-import { execute, select, uuidArray, type Db } from "./sql";
+import { execute, select, uuidArray, type Db } from "../../../lib/db/sql";
 
 export async function addFollow(db: Db, followerId: string, followeeId: string): Promise<boolean> {
 	const added = (await execute(db, "INSERT INTO social.follows (follower_id, followee_id) VALUES (:followerId, :followeeId) ON CONFLICT DO NOTHING", { followerId, followeeId })) === 1;

@@ -6,7 +6,7 @@
  */
 import type { PollRow } from "./polls";
 import type { PostRow } from "./posts";
-import { select, uuidArray, type Db } from "./sql";
+import { select, uuidArray, type Db } from "../../../lib/db/sql";
 
 export interface LoadedPost extends PostRow {
 	liked: boolean;

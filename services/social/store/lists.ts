@@ -5,7 +5,8 @@
  * Keyset positions are [epoch ms, post id], the feeds' one order.
  */
 import type { FeedEntry, FeedPosition } from "../rules/feed-order";
-import { ms, select, uuidArray, type Db } from "./sql";
+import { select, uuidArray, type Db } from "../../../lib/db/sql";
+import { ms } from "./time";
 
 type Pos = FeedPosition | null;
 

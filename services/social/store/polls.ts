@@ -1,5 +1,5 @@
 /** Polls, their options and ballots. Option vote counters change in the ballot's transaction. */
-import { execute, select, uuidArray, type Db } from "./sql";
+import { execute, select, uuidArray, type Db } from "../../../lib/db/sql";
 
 export interface PollRow {
 	post_id: string;

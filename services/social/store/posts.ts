@@ -3,7 +3,7 @@
  * one query); writes run inside the flows' transactions.
  */
 import type { Visibility } from "../rules/visibility";
-import { execute, select, textArray, uuidArray, type Db } from "./sql";
+import { execute, select, textArray, uuidArray, type Db } from "../../../lib/db/sql";
 
 export type EmbedType = "product" | "event" | "shop";
 export interface MentionRef {

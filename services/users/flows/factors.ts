@@ -7,7 +7,7 @@
 import type { EventEnvelope } from "../../../lib/events/envelope";
 import type { EventType } from "../../../lib/events/catalogue";
 import { addRating, bump } from "../store/stats";
-import type { Db } from "../store/sql";
+import type { Db } from "../../../lib/db/sql";
 
 /** Ratings outside 1–5 stars (a producer bug) and ratings of oneself are never counted. */
 const validRating = (r: unknown): r is number => Number.isInteger(r) && (r as number) >= 1 && (r as number) <= 5;

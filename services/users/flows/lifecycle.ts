@@ -12,7 +12,7 @@ import { graphPatterns, profilePatterns } from "../cache";
 import { phoneKey } from "../rules/phone-key";
 import { deleteAllEdgesOf, deleteAllFollowsOf } from "../store/graph";
 import { lockProfiles } from "../store/profiles";
-import { execute, type Db } from "../store/sql";
+import { execute, type Db } from "../../../lib/db/sql";
 import { deleteStats, markVerified } from "../store/stats";
 import type { UsersRuntime } from "../runtime";
 

@@ -5,7 +5,7 @@
  * events follow real changes only.
  */
 import { NO_RELATIONSHIP, type Relationship } from "../rules/access";
-import { execute, select, uuidArray, type Db } from "./sql";
+import { execute, select, uuidArray, type Db } from "../../../lib/db/sql";
 
 /** Relationships of `viewerId` with each of `userIds`, from the viewer's side. */
 export async function relationshipsOf(db: Db, viewerId: string, userIds: readonly string[]): Promise<Map<string, Relationship>> {

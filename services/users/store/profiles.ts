@@ -2,7 +2,7 @@
 import type { Language } from "../../../lib/events/catalogue";
 import type { Relationship, WhoCanMessage } from "../rules/access";
 import type { ProfileKey } from "../rules/lookup";
-import { execute, select, uuidArray, type Db } from "./sql";
+import { execute, select, uuidArray, type Db } from "../../../lib/db/sql";
 
 export interface ProfileRow {
 	id: string;

@@ -4,7 +4,7 @@
  * query against the best-matching stretch of the name, which suits full names.
  * Users who block the searcher, or whom the searcher blocks, never appear.
  */
-import { select, type Db } from "./sql";
+import { select, type Db } from "../../../lib/db/sql";
 
 /** Below this, a match is noise (pg_trgm's own default word threshold is 0.6; names are short, so lower). */
 export const SEARCH_THRESHOLD = 0.3;

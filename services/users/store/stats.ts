@@ -3,7 +3,7 @@
  * count). Upserts: an event may arrive before the user's registration does
  * (each event type has its own queue), and the row then waits for it.
  */
-import { execute, select, type Db } from "./sql";
+import { execute, select, type Db } from "../../../lib/db/sql";
 
 export type Counter = "posts" | "orders_bought" | "orders_sold" | "disputes_lost" | "refunds" | "reports_upheld";
 

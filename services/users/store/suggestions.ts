@@ -3,7 +3,7 @@
  * how many of them do), then people in my city, never anyone I already
  * follow or asked to follow, anyone blocked either way, or me.
  */
-import { select, type Db } from "./sql";
+import { select, type Db } from "../../../lib/db/sql";
 
 /** Only my most recent follows are walked: bounds the work for accounts that follow thousands. */
 const FOLLOWS_WALKED = 500;
