@@ -41,6 +41,16 @@ export interface PaymentIntentEvent {
 	provider: string;
 	providerReference: string | null;
 }
+/** An order of one shop (commerce); `number` is the human-readable order number, amounts in minor units. */
+export interface CommerceOrderEvent {
+	orderId: string;
+	number: string;
+	buyerId: string;
+	sellerId: string;
+	shopId: string;
+	total: number;
+	currency: string;
+}
 export interface PaymentPayoutEvent {
 	payoutId: string;
 	userId: string;
@@ -143,8 +153,22 @@ export interface EventDataMap {
 	"commerce.dispute.resolved": { disputeId: string; orderId: string; buyerId: string; sellerId: string; loserId: string | null };
 	/** rating: whole stars 1–5. */
 	"commerce.review.created": { reviewId: string; productId: string; sellerId: string; authorId: string; rating: number };
+	// commerce orders (docs/commerce.md "Orders"): the other transitions, for buyer and seller notifications.
+	"commerce.order.paid": CommerceOrderEvent;
+	"commerce.order.shipped": CommerceOrderEvent & { carrier: string | null; trackingRef: string | null };
+	/** `by: "system"`: shipped long ago and never confirmed; the escrow releases itself after payments' window. */
+	"commerce.order.delivered": CommerceOrderEvent & { by: "buyer" | "system" };
+	"commerce.order.cancelled": CommerceOrderEvent & { reason: "payment_failed" | "payment_expired" | "buyer_cancelled" | "seller_cancelled" };
+	"commerce.order.disputed": CommerceOrderEvent & { disputeId: string; reason: string };
 	/** rating: whole stars 1–5. */
 	"events.rating.created": { ratingId: string; eventId: string; organizerId: string; authorId: string; rating: number };
+	// events bookings (docs/events.md "Bookings"). Amounts in minor units of `currency`.
+	"events.booking.confirmed": { bookingId: string; eventId: string; eventTitle: string; buyerId: string; organizerId: string; quantity: number; total: number; currency: string };
+	/** A pending booking gave its seats back; reason: payment_failed | payment_expired | payment_refused | hold_expired. */
+	"events.booking.released": { bookingId: string; eventId: string; eventTitle: string; buyerId: string; reason: string };
+	/** `by`: who cancelled; `refundAmount` is what will be refunded (0: nothing was paid, or the policy gives nothing back). */
+	"events.booking.cancelled": { bookingId: string; eventId: string; eventTitle: string; buyerId: string; by: "attendee" | "organizer"; refundAmount: number; currency: string; reason: string | null };
+	"events.booking.refunded": { bookingId: string; eventId: string; eventTitle: string; buyerId: string; amount: number; currency: string };
 	"social.report.upheld": { reportId: string; targetUserId: string };
 	"social.post.created": { postId: string; authorId: string; visibility: "public" | "followers" | "private" };
 	"social.post.deleted": { postId: string; authorId: string };
@@ -222,11 +246,20 @@ const EVENTS: Record<string, EventDefinition> = {
 	"users.block.created": { description: "A user blocked another; follows both ways were removed.", consumers: [] },
 	"users.profile.updated": { description: "A profile changed (name, avatar, language, privacy…); notifications takes the language.", consumers: ["notifications"] },
 
-	"commerce.order.completed": { description: "An order was completed (delivered and confirmed).", consumers: ["users"] },
-	"commerce.order.refunded": { description: "An order was refunded to the buyer.", consumers: ["users"] },
-	"commerce.dispute.resolved": { description: "A dispute was decided; `loserId` is the party it went against (null: no fault).", consumers: ["users"] },
-	"commerce.review.created": { description: "A buyer reviewed a product (rates its seller).", consumers: ["users"] },
+	"commerce.order.completed": { description: "An order was completed (delivered and confirmed).", consumers: ["users", "notifications"] },
+	"commerce.order.refunded": { description: "An order was refunded to the buyer.", consumers: ["users", "notifications"] },
+	"commerce.dispute.resolved": { description: "A dispute was decided; `loserId` is the party it went against (null: no fault).", consumers: ["users", "notifications"] },
+	"commerce.review.created": { description: "A buyer reviewed a product (rates its seller).", consumers: ["users", "notifications"] },
+	"commerce.order.paid": { description: "An order's payment was confirmed; the seller can ship.", consumers: ["notifications"] },
+	"commerce.order.shipped": { description: "The seller shipped an order.", consumers: ["notifications"] },
+	"commerce.order.delivered": { description: "An order was delivered (buyer confirmed, or shipped long ago and never confirmed).", consumers: ["notifications"] },
+	"commerce.order.cancelled": { description: "An order was cancelled (payment failed or expired, or a party cancelled before shipping); its stock is back.", consumers: ["notifications"] },
+	"commerce.order.disputed": { description: "The buyer opened a dispute; the order's escrow is frozen until an admin decides.", consumers: ["notifications"] },
 	"events.rating.created": { description: "An attendee rated an event's organizer.", consumers: ["users"] },
+	"events.booking.confirmed": { description: "A booking was paid (or was free) and its tickets issued.", consumers: ["notifications"] },
+	"events.booking.released": { description: "A booking waiting for its payment gave its seats back (failed, expired, refused).", consumers: ["notifications"] },
+	"events.booking.cancelled": { description: "A booking was cancelled by its attendee or by the event's cancellation; its tickets are revoked.", consumers: ["notifications"] },
+	"events.booking.refunded": { description: "A cancelled booking's money went back to the attendee through payments.", consumers: ["notifications"] },
 	"social.report.upheld": { description: "Moderators upheld a report against a user.", consumers: ["users"] },
 	"social.post.created": { description: "A user published a post (social fans it out to followers' feeds).", consumers: ["users", "social"] },
 	"social.post.deleted": { description: "A post was deleted (social removes it from cached feeds).", consumers: ["users", "social"] },
@@ -249,7 +282,7 @@ const EVENTS: Record<string, EventDefinition> = {
 	"payments.intent.failed": { description: "A collection failed, was cancelled by the payer, or did not match and is held for review.", consumers: ["notifications", "commerce", "events"] },
 	"payments.intent.expired": { description: "A collection had no final answer by the end of its lifetime.", consumers: ["notifications", "commerce", "events"] },
 	// A consumer listed here gets a durable queue even while it is down: list only services that subscribe.
-	"payments.escrow.released": { description: "An escrow was paid out to its payee (minus commission).", consumers: [] },
+	"payments.escrow.released": { description: "An escrow was paid out to its payee (minus commission); commerce completes an order auto-released this way.", consumers: ["commerce"] },
 	"payments.escrow.refunded": { description: "Money went back from an escrow to its payer (wallet or provider).", consumers: [] },
 	"payments.payout.paid": { description: "A withdrawal reached the user's mobile money.", consumers: ["notifications"] },
 	"payments.payout.failed": { description: "A withdrawal failed; the money is back in the wallet.", consumers: ["notifications"] },

@@ -8,11 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
 import { eventDefinition } from "../../../lib/events/catalogue";
-import "../../../services/notifications/mappings/auth";
-import "../../../services/notifications/mappings/messages";
-import "../../../services/notifications/mappings/payments";
-import "../../../services/notifications/mappings/social";
-import "../../../services/notifications/mappings/users";
+import "../../../services/notifications/mappings";
 import { mappedEventTypes } from "../../../services/notifications/mappings/registry";
 
 const SERVICES = path.resolve(__dirname, "../../../services");
