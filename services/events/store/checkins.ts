@@ -1,0 +1,58 @@
+/** SQL for the check-in log: one row per scan of a known ticket, unique per (scanner, nonce). */
+import { execute, select, type Db } from "../../../lib/db/sql";
+
+export type LoggedResult = "ok" | "already_checked_in" | "revoked" | "not_valid_now";
+
+export interface CheckinRow {
+	id: string;
+	ticket_id: string;
+	scanner_id: string;
+	nonce: string;
+	scanned_at: Date;
+	result: LoggedResult;
+	entered: boolean;
+	offline: boolean;
+	conflict: boolean;
+}
+
+const COLUMNS = "id, ticket_id, scanner_id, nonce, scanned_at, result, entered, offline, conflict";
+
+export async function checkinByNonce(db: Db, scannerId: string, nonce: string): Promise<CheckinRow | null> {
+	const [row] = await select<CheckinRow>(db, `SELECT ${COLUMNS} FROM events.checkins WHERE scanner_id = :scannerId AND nonce = :nonce`, { scannerId, nonce });
+	return row ?? null;
+}
+
+export type NewCheckin = {
+	id: string;
+	ticketId: string;
+	eventId: string;
+	scannerId: string;
+	nonce: string;
+	scannedAt: Date;
+	result: LoggedResult;
+	entered: boolean;
+	offline: boolean;
+	conflict: boolean;
+};
+
+/** False when this scanner already used the nonce (a retry that raced its original). */
+export async function insertCheckin(db: Db, c: NewCheckin): Promise<boolean> {
+	const n = await execute(
+		db,
+		`INSERT INTO events.checkins (id, ticket_id, event_id, scanner_id, nonce, scanned_at, result, entered, offline, conflict)
+		 VALUES (:id, :ticketId, :eventId, :scannerId, :nonce, :scannedAt, :result, :entered, :offline, :conflict)
+		 ON CONFLICT (scanner_id, nonce) DO NOTHING`,
+		c
+	);
+	return n === 1;
+}
+
+/** The entry that was first for a ticket until an earlier offline scan arrived. */
+export async function firstEntry(db: Db, ticketId: string): Promise<CheckinRow | null> {
+	const [row] = await select<CheckinRow>(db, `SELECT ${COLUMNS} FROM events.checkins WHERE ticket_id = :ticketId AND entered ORDER BY scanned_at, id LIMIT 1`, { ticketId });
+	return row ?? null;
+}
+
+export async function markConflict(db: Db, id: string): Promise<void> {
+	await execute(db, "UPDATE events.checkins SET conflict = true WHERE id = :id", { id });
+}
