@@ -24,6 +24,7 @@ import { shopActions } from "./actions/shops";
 import { verificationActions } from "./actions/verification";
 import { loadCommerceConfig } from "./config";
 import { Shop } from "./models/shop.model";
+import { Peers } from "./peers";
 
 type Methods = DurableEventsMethods;
 
@@ -48,6 +49,7 @@ const CommerceService: WithChannels<ServiceSchema<ServiceSettingSchema, Methods,
 			sequelize: this.sequelize,
 			broker: this.broker,
 			cfg: loadCommerceConfig(),
+			peers: new Peers(this.broker, this.logger),
 			raiseEvent: (t, type, data, actorId) => this.raiseEvent(t, type, data, actorId),
 			logger: this.logger
 		};

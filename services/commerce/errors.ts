@@ -12,6 +12,7 @@ export const CommerceError = {
 	shopState: (status: string, action: string) => conflict(`A shop that is ${status} cannot ${action}`, "SHOP_STATE", { status, action }),
 	shopNotActive: () => unprocessable("Only a verified (active) shop can publish products", "SHOP_NOT_ACTIVE"),
 	verificationPending: () => conflict("A verification is already waiting for review", "VERIFICATION_PENDING"),
+	noVerification: () => notFound("This shop has not submitted a verification", "VERIFICATION_NOT_FOUND"),
 	noPendingVerification: () => conflict("This shop has no verification waiting for review", "NO_PENDING_VERIFICATION"),
 	// ---- catalog (CAT) ----
 	productNotFound: () => notFound("Product not found", "PRODUCT_NOT_FOUND"),

@@ -12,7 +12,6 @@ registerEventMapping("commerce.shop.verification_submitted", {
 	category: "commerce",
 	template: "commerce.verification_submitted",
 	recipients: d => d.reviewerIds.filter(id => id !== d.ownerId),
-	params: d => ({ shop: d.shopName }),
 	data: d => ({ shopId: d.shopId, verificationId: d.verificationId })
 });
 
@@ -21,7 +20,6 @@ registerEventMapping("commerce.shop.approved", {
 	category: "commerce",
 	template: "commerce.shop_approved",
 	recipients: d => [d.ownerId],
-	params: d => ({ shop: d.shopName }),
 	data: shopData
 });
 
@@ -30,7 +28,6 @@ registerEventMapping("commerce.shop.rejected", {
 	category: "commerce",
 	template: "commerce.shop_rejected",
 	recipients: d => [d.ownerId],
-	params: d => ({ shop: d.shopName, reason: d.reason }),
 	data: shopData
 });
 
@@ -39,7 +36,6 @@ registerEventMapping("commerce.shop.suspended", {
 	category: "commerce",
 	template: "commerce.shop_suspended",
 	recipients: d => [d.ownerId],
-	params: d => ({ shop: d.shopName, reason: d.reason }),
 	data: shopData
 });
 
@@ -48,6 +44,5 @@ registerEventMapping("commerce.shop.reinstated", {
 	category: "commerce",
 	template: "commerce.shop_reinstated",
 	recipients: d => [d.ownerId],
-	params: d => ({ shop: d.shopName }),
 	data: d => ({ shopId: d.shopId, status: d.status })
 });

@@ -1,6 +1,8 @@
 /**
- * Shops and seller verification (commerce.shop.*). Variables: {{shop}} (the
- * shop's name), {{reason}} (an administrator's reason), {{status}} on reinstatement.
+ * Shops and seller verification (commerce.shop.*). The texts carry no
+ * variables: a shop name or an administrator's reason (up to 500 characters)
+ * would not fit one SMS segment; the notification's data names the shop and
+ * the app shows the reason on the shop's screen.
  */
 import type { Template, TemplateTexts } from "./types";
 
@@ -13,23 +15,23 @@ export const commerceShopsTemplates: Record<
 	Template
 > = {
 	"commerce.verification_submitted": {
-		en: texts("Shop waiting for verification", "{{shop}} submitted its documents for verification.", "Hello,"),
-		sw: texts("Duka linasubiri uthibitisho", "{{shop}} limewasilisha nyaraka zake kwa uthibitisho.", "Habari,")
+		en: texts("Shop waiting for verification", "A seller submitted documents for verification. Open the queue to review them.", "Hello,"),
+		sw: texts("Duka linasubiri uthibitisho", "Muuzaji amewasilisha nyaraka kwa uthibitisho. Fungua orodha ili kuzikagua.", "Habari,")
 	},
 	"commerce.shop_approved": {
-		en: texts("Your shop is verified", "{{shop}} is verified. You can now publish products and receive payments.", "Hello,"),
-		sw: texts("Duka lako limethibitishwa", "{{shop}} limethibitishwa. Sasa unaweza kuweka bidhaa na kupokea malipo.", "Habari,")
+		en: texts("Your shop is verified", "Your shop is verified. You can now publish products and receive payments.", "Hello,"),
+		sw: texts("Duka lako limethibitishwa", "Duka lako limethibitishwa. Sasa unaweza kuweka bidhaa na kupokea malipo.", "Habari,")
 	},
 	"commerce.shop_rejected": {
-		en: texts("Shop verification declined", "{{shop}} was not verified: {{reason}}. You can correct it and submit again.", "Hello,"),
-		sw: texts("Uthibitisho wa duka umekataliwa", "{{shop}} halikuthibitishwa: {{reason}}. Unaweza kurekebisha na kuwasilisha tena.", "Habari,")
+		en: texts("Shop verification declined", "Your shop was not verified. Open it in the app to see why, then submit again.", "Hello,"),
+		sw: texts("Uthibitisho wa duka umekataliwa", "Duka lako halikuthibitishwa. Lifungue kwenye programu uone sababu, kisha wasilisha tena.", "Habari,")
 	},
 	"commerce.shop_suspended": {
-		en: texts("Your shop is suspended", "{{shop}} is suspended: {{reason}}. Its products are hidden until it is reinstated.", "Hello,"),
-		sw: texts("Duka lako limesimamishwa", "{{shop}} limesimamishwa: {{reason}}. Bidhaa zake zimefichwa hadi litakaporudishwa.", "Habari,")
+		en: texts("Your shop is suspended", "Your shop is suspended and its products are hidden. Open it in the app to see why.", "Hello,"),
+		sw: texts("Duka lako limesimamishwa", "Duka lako limesimamishwa na bidhaa zake zimefichwa. Lifungue kwenye programu uone sababu.", "Habari,")
 	},
 	"commerce.shop_reinstated": {
-		en: texts("Your shop is back", "{{shop}} is no longer suspended.", "Hello,"),
-		sw: texts("Duka lako limerudishwa", "{{shop}} halijasimamishwa tena.", "Habari,")
+		en: texts("Your shop is back", "Your shop is no longer suspended.", "Hello,"),
+		sw: texts("Duka lako limerudishwa", "Duka lako halijasimamishwa tena.", "Habari,")
 	}
 };
