@@ -15,6 +15,7 @@ import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
 import "../api/action-options";
 import { platformConfig } from "../../lib/config";
 import type { WithChannels } from "../../lib/events/channels";
+import type { EventEnvelope } from "../../lib/events/envelope";
 import { DbMixin, type DbVars } from "../../mixins/db.mixin";
 import { DurableEventsMixin, type DurableEventsMethods } from "../../mixins/durable-events.mixin";
 import { catalogActions } from "./actions/catalog";
@@ -22,6 +23,12 @@ import type { Locals, This } from "./actions/context";
 import { productActions } from "./actions/products";
 import { shopActions } from "./actions/shops";
 import { verificationActions } from "./actions/verification";
+import { cartActions } from "./actions/cart";
+import { checkoutActions } from "./actions/checkout";
+import { orderActions } from "./actions/orders";
+import { reviewActions } from "./actions/reviews";
+import { OrdersSweeper } from "./flows/completion";
+import { onEscrowReleased, onIntentFailed, onIntentSucceeded } from "./flows/payments-consumer";
 import { loadCommerceConfig } from "./config";
 import { Shop } from "./models/shop.model";
 import { Peers } from "./peers";
@@ -33,14 +40,43 @@ const CommerceService: WithChannels<ServiceSchema<ServiceSettingSchema, Methods,
 	mixins: [DbMixin({ database: "core", schema: "commerce", model: Shop }), DurableEventsMixin({ schema: "commerce" })],
 	settings: { rest: "/commerce" },
 
-	channels: {},
+	channels: {
+		// ORD: payments' answers move orders (flows/payments-consumer.ts), each event once.
+		"payments.intent.succeeded": {
+			group: "commerce",
+			async handler(this: This, e: EventEnvelope<"payments.intent.succeeded">) {
+				await this.handleOnce("commerce", e, t => onIntentSucceeded(this.rt, t, e));
+			}
+		},
+		"payments.intent.failed": {
+			group: "commerce",
+			async handler(this: This, e: EventEnvelope<"payments.intent.failed">) {
+				await this.handleOnce("commerce", e, t => onIntentFailed(this.rt, t, e));
+			}
+		},
+		"payments.intent.expired": {
+			group: "commerce",
+			async handler(this: This, e: EventEnvelope<"payments.intent.expired">) {
+				await this.handleOnce("commerce", e, t => onIntentFailed(this.rt, t, e));
+			}
+		},
+		"payments.escrow.released": {
+			group: "commerce",
+			async handler(this: This, e: EventEnvelope<"payments.escrow.released">) {
+				await this.handleOnce("commerce", e, t => onEscrowReleased(this.rt, t, e));
+			}
+		}
+	},
 
 	actions: {
 		...shopActions,
 		...verificationActions,
 		...productActions,
-		...catalogActions
-		/* ORD adds: ...cartActions, ...checkoutActions, ...orderActions, ...reviewActions */
+		...catalogActions,
+		...cartActions,
+		...checkoutActions,
+		...orderActions,
+		...reviewActions
 	},
 
 	started(this: This) {
@@ -53,6 +89,12 @@ const CommerceService: WithChannels<ServiceSchema<ServiceSettingSchema, Methods,
 			raiseEvent: (t, type, data, actorId) => this.raiseEvent(t, type, data, actorId),
 			logger: this.logger
 		};
+		this.rt.ordersSweeper = new OrdersSweeper(this.rt);
+		this.rt.ordersSweeper.start();
+	},
+
+	async stopped(this: This) {
+		await this.rt?.ordersSweeper?.stop();
 	}
 };
 

@@ -12,4 +12,6 @@ export interface CommerceRuntime {
 	peers: Peers;
 	raiseEvent<T extends EventType>(t: Transaction, type: T, data: EventData<T>, actorId?: string | null): Promise<unknown>;
 	logger: { warn(...a: unknown[]): void; info(...a: unknown[]): void; error(...a: unknown[]): void };
+	/** The orders sweeper of this node (flows/completion.ts), started and stopped with the service. */
+	ordersSweeper?: { start(): void; stop(): Promise<void> };
 }

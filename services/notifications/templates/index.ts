@@ -1,4 +1,5 @@
 /** Every template by id. Ids read `<category>.<what>`, the same as the notification types. */
+import { commerceOrdersTemplates } from "./commerce-orders";
 import { commerceShopsTemplates } from "./commerce-shops";
 import { messagesTemplates } from "./messages";
 import { otpTemplates } from "./otp";
@@ -9,7 +10,7 @@ import { socialActivityTemplates } from "./social-activity";
 import { usersTemplates } from "./users";
 import type { Template } from "./types";
 
-export const TEMPLATES = { ...otpTemplates, ...securityTemplates, ...socialTemplates, ...socialActivityTemplates, ...usersTemplates, ...paymentsTemplates, ...messagesTemplates, ...commerceShopsTemplates } satisfies Record<string, Template>;
+export const TEMPLATES = { ...otpTemplates, ...securityTemplates, ...socialTemplates, ...socialActivityTemplates, ...usersTemplates, ...paymentsTemplates, ...messagesTemplates, ...commerceShopsTemplates, ...commerceOrdersTemplates } satisfies Record<string, Template>;
 
 export type TemplateId = keyof typeof TEMPLATES;
 
