@@ -47,7 +47,8 @@ export function loadEventsConfig(platform: Pick<PlatformConfig, "nodeEnv">, env:
 	return {
 		// Tests drive expiry for real: a short hold keeps them short.
 		holdSeconds: int(env, "EVENTS_BOOKING_HOLD_SECONDS", test ? 12 : 600, 5, 86_400),
-		payoutWindowHours: int(env, "EVENTS_PAYOUT_WINDOW_HOURS", 48, 0, 24 * 60),
+		// Tests watch a payout happen right after the event completes.
+		payoutWindowHours: int(env, "EVENTS_PAYOUT_WINDOW_HOURS", test ? 0 : 48, 0, 24 * 60),
 		workerPollMs: int(env, "EVENTS_WORKER_POLL_MS", test ? 500 : 5000, 50, 600_000),
 		workerBatch: int(env, "EVENTS_WORKER_BATCH", 200, 1, 10_000),
 		maxTicketsPerBooking: int(env, "EVENTS_MAX_TICKETS_PER_BOOKING", 20, 1, 1000),

@@ -7,6 +7,7 @@ export const EventsError = {
 	eventNotFound: () => notFound("Event not found", "EVENT_NOT_FOUND"),
 	notOrganizer: () => forbidden("Only the event's organizer may do this", "NOT_ORGANIZER"),
 	eventState: (status: string, action: string) => conflict(`A ${status} event cannot be ${action}`, "EVENT_STATE", { status }),
+	noTicketTypes: () => unprocessable("Add at least one ticket type before publishing", "NO_TICKET_TYPES"),
 	ticketTypeNotFound: () => notFound("Ticket type not found", "TICKET_TYPE_NOT_FOUND"),
 	notOnSale: (ticketTypeId: string, reason: string) => unprocessable(`Ticket type ${ticketTypeId} is not on sale (${reason})`, "NOT_ON_SALE", { ticketTypeId, reason }),
 	soldOut: (ticketTypeId: string, left: number) => conflict(`Not enough tickets left (${left})`, "SOLD_OUT", { ticketTypeId, left }),

@@ -5,6 +5,7 @@
  */
 import "./auth";
 import "./commerce-orders";
+import "./events";
 import "./messages";
 import "./payments";
 import "./social";

@@ -1,6 +1,7 @@
 /** Every template by id. Ids read `<category>.<what>`, the same as the notification types. */
 import { commerceOrdersTemplates } from "./commerce-orders";
 import { commerceShopsTemplates } from "./commerce-shops";
+import { eventsTemplates } from "./events";
 import { messagesTemplates } from "./messages";
 import { otpTemplates } from "./otp";
 import { paymentsTemplates } from "./payments";
@@ -10,7 +11,7 @@ import { socialActivityTemplates } from "./social-activity";
 import { usersTemplates } from "./users";
 import type { Template } from "./types";
 
-export const TEMPLATES = { ...otpTemplates, ...securityTemplates, ...socialTemplates, ...socialActivityTemplates, ...usersTemplates, ...paymentsTemplates, ...messagesTemplates, ...commerceShopsTemplates, ...commerceOrdersTemplates } satisfies Record<string, Template>;
+export const TEMPLATES = { ...otpTemplates, ...securityTemplates, ...socialTemplates, ...socialActivityTemplates, ...usersTemplates, ...paymentsTemplates, ...messagesTemplates, ...commerceShopsTemplates, ...commerceOrdersTemplates, ...eventsTemplates } satisfies Record<string, Template>;
 
 export type TemplateId = keyof typeof TEMPLATES;
 
