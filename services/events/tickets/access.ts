@@ -38,7 +38,8 @@ export async function scannerFor(rt: EventsRuntime, token: string | null | undef
 	const scanner = await scannerByTokenHash(db(rt), tokenHash(token));
 	if (!scanner || scanner.revoked_at) throw TicketsError.invalidScannerToken();
 	if (scanner.event_id !== eventId) throw TicketsError.scannerOtherEvent();
-	await touchScanner(db(rt), scanner.id);
+	// last seen: a write at most once a minute per device, not one per scan.
+	if (!scanner.last_seen_at || Date.now() - scanner.last_seen_at.getTime() > 60_000) await touchScanner(db(rt), scanner.id);
 	return scanner;
 }
 
