@@ -1,6 +1,7 @@
 /** Shops: open, read (the shop page), edit, list (API.md "commerce"; docs/commerce.md "Shops"). */
 import { paginationParams } from "../../../lib/pagination";
-import { createShop, editShop, findShops, shopPage, type ShopListParams } from "../flows/shops";
+import { shopPage } from "../flows/catalog";
+import { createShop, editShop, findShops, type ShopListParams } from "../flows/shops";
 import type { ShopInput } from "../rules/shop-input";
 import { SHOP_LIMITS } from "../rules/shop-input";
 import { isAdmin, me, pathId, pick, type ActionGroup, type Ctx, type This } from "./context";

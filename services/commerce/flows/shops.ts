@@ -220,14 +220,3 @@ export function checkKeyset(after: unknown): asserts after is [string, string] |
 export async function shopsById(rt: CommerceRuntime, ids: string[]): Promise<ShopRow[]> {
 	return ids.length === 0 ? [] : shopsByIds(db(rt), ids);
 }
-
-export interface ShopPage extends ShopView {
-	owner: { id: string; trust: { score: number; level: string } | null };
-}
-
-/** The shop page: the shop, its rating, and its owner's trust score (users decides what the viewer may see). */
-export async function shopPage(rt: CommerceRuntime, viewer: Viewer, shopId: string): Promise<ShopPage> {
-	const row = await visibleShop(rt, shopId, viewer);
-	const [[view], trust] = await Promise.all([shopViews(rt, [row], viewer), rt.peers.trust(row.owner_id, viewer.userId)]);
-	return { ...view, owner: { id: row.owner_id, trust } };
-}

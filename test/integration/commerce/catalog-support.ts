@@ -72,3 +72,16 @@ export async function outbox(type: string, where: Record<string, string> = {}): 
 	const rows = await coreQuery<{ envelope: Json }>("SELECT envelope FROM commerce.outbox WHERE type = $1 ORDER BY created_at, id", [type]);
 	return rows.map(r => r.envelope).filter(e => Object.entries(where).every(([k, v]) => e.data[k] === v));
 }
+
+/** A product as a seller posts it (201 expected). */
+export async function addProduct(stack: Stack, owner: TestUser, shopId: string, body: Record<string, unknown>): Promise<Json> {
+	const res = await call(stack, `/shops/${shopId}/products`, owner, { method: "POST", body: { price: 150000, stock: 5, status: "active", ...body } });
+	expect(res.status, res.text).to.equal(201);
+	return res.json;
+}
+
+/** The id of a seeded category by its slug. */
+export async function categoryId(slug: string): Promise<string> {
+	const [row] = await coreQuery<{ id: string }>("SELECT id FROM commerce.categories WHERE slug = $1", [slug]);
+	return row.id;
+}
