@@ -5,6 +5,7 @@
  */
 import "./auth";
 import "./commerce-orders";
+import "./commerce-shops";
 import "./events";
 import "./messages";
 import "./payments";
