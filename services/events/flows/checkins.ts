@@ -11,9 +11,9 @@ import { newId } from "../../../lib/ids";
 import { decideOnline, verifyCode, type CheckInResult, type Verification } from "../rules/checkin";
 import { parseCompact } from "../rules/jws";
 import type { EventsRuntime } from "../runtime";
-import { checkinByNonce, insertCheckin, type CheckinRow } from "../store/checkins";
+import { checkinByNonce, recordScan, type CheckinRow } from "../store/checkins";
 import type { Db } from "../../../lib/db/sql";
-import { lockForScan, recordEntry, type ScanRow } from "../store/tickets";
+import { lockForScan, type ScanRow } from "../store/tickets";
 import type { ScannerRow } from "../store/scanners";
 import { TicketsError } from "../tickets/errors";
 import { verifyingKey } from "../tickets/keyring";
@@ -72,8 +72,6 @@ export async function checkIn(rt: EventsRuntime, scanner: ScannerRow, eventId: s
 		const row = await lockForScan(db, ticketId);
 		// Signed by this event's key but no row: nothing can be logged against it; the code is dead.
 		if (!row) return { result: "revoked" as const };
-		const previous = await checkinByNonce(db, scanner.id, nonce);
-		if (previous) return replay(previous, row);
 		let result: CheckInResult;
 		let enter = false;
 		let checkedInAt = row.checked_in_at;
@@ -84,10 +82,14 @@ export async function checkIn(rt: EventsRuntime, scanner: ScannerRow, eventId: s
 			({ result, enter, checkedInAt } = d);
 		}
 		const logged = result as "ok" | "already_checked_in" | "revoked" | "not_valid_now";
-		if (!(await insertCheckin(db, { id: newId(), ticketId, eventId, scannerId: scanner.id, nonce, scannedAt: now, result: logged, entered: enter, offline: false, conflict: false })))
-			throw TicketsError.nonceReused();
+		const scan = { id: newId(), ticketId, eventId, scannerId: scanner.id, nonce, scannedAt: now, result: logged, entered: enter, offline: false, conflict: false };
+		if (!(await recordScan(db, scan, enter ? (checkedInAt ?? now) : null))) {
+			// Nothing was written: this scanner used the nonce before (a retry) — answer as the first time.
+			const previous = await checkinByNonce(db, scanner.id, nonce);
+			if (!previous) throw TicketsError.nonceReused();
+			return replay(previous, row);
+		}
 		if (enter) {
-			await recordEntry(db, ticketId, checkedInAt ?? now);
 			row.entries += 1;
 			if (row.status === "valid") row.status = "used";
 		}

@@ -56,3 +56,27 @@ export async function firstEntry(db: Db, ticketId: string): Promise<CheckinRow |
 export async function markConflict(db: Db, id: string): Promise<void> {
 	await execute(db, "UPDATE events.checkins SET conflict = true WHERE id = :id", { id });
 }
+
+/**
+ * The hot path of an online scan in one statement: the log row, and when it
+ * is an entry, the ticket's entry (first entry → used). Nothing is written
+ * when the scanner already used the nonce (false: the caller answers the retry).
+ */
+export async function recordScan(db: Db, c: NewCheckin, checkedInAt: Date | null): Promise<boolean> {
+	const [row] = await select<{ inserted: number }>(
+		db,
+		`WITH ins AS (
+		   INSERT INTO events.checkins (id, ticket_id, event_id, scanner_id, nonce, scanned_at, result, entered, offline, conflict)
+		   VALUES (:id, :ticketId, :eventId, :scannerId, :nonce, :scannedAt, :result, :entered, :offline, :conflict)
+		   ON CONFLICT (scanner_id, nonce) DO NOTHING RETURNING ticket_id
+		 ), upd AS (
+		   UPDATE events.tickets t SET entries = t.entries + 1, checked_in_at = :checkedInAt,
+		          status = CASE WHEN t.status = 'valid' THEN 'used' ELSE t.status END
+		     FROM ins WHERE t.id = ins.ticket_id AND :entered
+		   RETURNING t.id
+		 )
+		 SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM upd)::int AS updated`,
+		{ ...c, checkedInAt }
+	);
+	return row.inserted === 1;
+}
