@@ -1,8 +1,9 @@
 /**
  * Posts made from other domains' events: a seller publishes a product (or an
  * organizer an event) with postToFeed, and the post embedding it reaches the
- * followers' feeds. Commerce and events are not running in this stack, so the
- * card renders as null: the embed's id is all a client needs to buy or book.
+ * followers' feeds. The events here are published directly with made-up ids, so
+ * no product or event answers for them and the card renders as null: the
+ * embed's id is still there (test/integration/social/posts.test.ts shows live cards).
  */
 import { expect } from "chai";
 import { newId } from "../../../lib/ids";

@@ -7,9 +7,11 @@ import { expect } from "chai";
 import sharp from "sharp";
 import { newId } from "../../../lib/ids";
 import { getStack, type Stack } from "../../support/stack";
-import type { TestUser } from "../../support/users";
+import { createUser, type TestUser } from "../../support/users";
 import { coreQuery } from "../../support/db";
 import { http } from "../api/http";
+import { activeShop, addProduct, makeAdmin } from "../commerce/catalog-support";
+import { publishedEvent } from "../events/events-support";
 import { upload } from "../files/support";
 import { call, createProfiles, post, follow } from "./support";
 
@@ -117,14 +119,34 @@ describe("social: posts", function () {
 			expect(res.json.type).to.equal("FILE_NOT_USABLE");
 		});
 
-		it("answers 422 EMBED_UNAVAILABLE when the embed's domain is not running, and creates nothing", async () => {
-			for (const type of ["product", "shop", "event"]) {
-				const res = await call(stack, "/posts", asha, { method: "POST", body: { visibility: "public", text: "Nunua hapa", embed: { type, id: newId() } } });
-				expect(res.status, type).to.equal(422);
-				expect(res.json.type).to.equal("EMBED_UNAVAILABLE");
+		it("embeds a live product, shop and event with their cards; 422 EMBED_NOT_FOUND for what does not exist or is not public, creating nothing", async () => {
+			const admin = await makeAdmin(stack, await createUser(stack));
+			const shop = await activeShop(stack, asha, admin);
+			const product = await addProduct(stack, asha, shop.id, { title: "Kanga ya pamba", price: 250_000, stock: 3 });
+			const draft = await addProduct(stack, asha, shop.id, { title: "Bado", status: "draft" });
+			const { event } = await publishedEvent(stack, asha, { name: "Kawaida", price: 1_000_000, capacity: 40 });
+
+			const withProduct = await post(stack, asha, { text: "Nunua hapa", embed: { type: "product", id: product.id } });
+			expect(withProduct.embed).to.deep.include({ type: "product", id: product.id });
+			expect(withProduct.embed!.card).to.include({ title: "Kanga ya pamba", price: 250_000, inStock: true });
+			const withShop = await post(stack, asha, { text: "Duka langu", embed: { type: "shop", id: shop.id } });
+			expect(withShop.embed!.card).to.include({ title: shop.name });
+			const withEvent = await post(stack, asha, { text: "Karibu", embed: { type: "event", id: event.id } });
+			expect(withEvent.embed!.card).to.include({ title: event.title, ticketsLeft: 40 });
+
+			const before = await coreQuery("SELECT count(*)::int AS n FROM social.posts WHERE author_id = $1", [asha.userId]);
+			for (const embed of [
+				{ type: "product", id: newId() },
+				{ type: "product", id: draft.id },
+				{ type: "shop", id: newId() },
+				{ type: "event", id: newId() }
+			]) {
+				const res = await call(stack, "/posts", asha, { method: "POST", body: { visibility: "public", text: "Nunua hapa", embed } });
+				expect(res.status, JSON.stringify(embed)).to.equal(422);
+				expect(res.json.type).to.equal("EMBED_NOT_FOUND");
 			}
-			const rows = await coreQuery("SELECT 1 FROM social.posts WHERE author_id = $1 AND embed_id IS NOT NULL", [asha.userId]);
-			expect(rows).to.have.length(0);
+			const after = await coreQuery("SELECT count(*)::int AS n FROM social.posts WHERE author_id = $1", [asha.userId]);
+			expect(after[0].n).to.equal(before[0].n);
 		});
 
 		it("quotes a public post (counted, shown inside) but never a followers-only one", async () => {
