@@ -5,7 +5,7 @@
  * otherwise to the providers' real hosts. Every provider fact that
  * PROVIDERS.md marks uncertain [U] is a variable here (docs/payments.md).
  */
-import { ConfigError, int, oneOf, str, url, type Env, type PlatformConfig } from "../../lib/config/env";
+import { bool, ConfigError, int, oneOf, str, url, type Env, type PlatformConfig } from "../../lib/config/env";
 import { CURRENCY_CODES, type Currency } from "./rules/money";
 
 export interface DarajaConfig {
@@ -26,6 +26,10 @@ export interface DarajaConfig {
 	tokenRefreshMarginS: number;
 	/** [U] Safaricom's callback source addresses; empty = not checked (the per-intent token and STK Query still are). */
 	callbackAllowedIps: string[];
+	/** Refunds to the phone of an M-Pesa collection go back by Transaction Reversal of its receipt (else B2C). */
+	reversalEnabled: boolean;
+	/** [U] Whether Daraja honours a reversal of less than the receipt's amount; off → partial refunds go by B2C. */
+	reversalPartial: boolean;
 }
 
 export interface SelcomConfig {
@@ -105,7 +109,9 @@ export function loadPaymentsConfig(env: Env, platform: Pick<PlatformConfig, "nod
 		securityCredential: str(env, "MPESA_SECURITY_CREDENTIAL") ?? "simulator-credential",
 		timestampOffsetMinutes: int(env, "MPESA_TIMESTAMP_OFFSET_MINUTES", 180, -720, 840),
 		tokenRefreshMarginS: int(env, "MPESA_TOKEN_REFRESH_MARGIN_SECONDS", 300, 0, 3000),
-		callbackAllowedIps: list(env, "MPESA_CALLBACK_ALLOWED_IPS")
+		callbackAllowedIps: list(env, "MPESA_CALLBACK_ALLOWED_IPS"),
+		reversalEnabled: bool(env, "MPESA_REVERSAL_ENABLED", true),
+		reversalPartial: bool(env, "MPESA_REVERSAL_PARTIAL", false)
 	};
 	if (production && (!daraja.consumerKey || !daraja.consumerSecret || !str(env, "MPESA_PASSKEY")))
 		throw new ConfigError("MPESA_CONSUMER_KEY", "MPESA_CONSUMER_KEY, MPESA_CONSUMER_SECRET and MPESA_PASSKEY are required when NODE_ENV=production");

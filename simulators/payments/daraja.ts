@@ -4,13 +4,15 @@
  * Timestamp, "Wrong credentials"), STK Query answering HTTP 500 "being
  * processed" while the customer has not acted, the STK callback with
  * CallbackMetadata only on success, B2C v3 with a duplicate check on
- * OriginatorConversationID and a result callback. Result codes follow
+ * OriginatorConversationID and a result callback, and Transaction Reversal
+ * of the receipts of its own completed STK pushes (unknown receipts and
+ * amounts above what is left fail with R000002). Result codes follow
  * daraja-local: success 0, insufficient 1, cancelled 1032.
  */
 import crypto from "node:crypto";
 import { darajaTimestamp, stkPassword } from "../../services/payments/rules/daraja";
 import type { SimResponse } from "../inbox";
-import { digits, receiptNumber, type CallbackDelivery, type PaymentsSimState, type PromptOutcome, type SimCollection } from "./state";
+import { digits, receiptNumber, type CallbackDelivery, type PaymentsSimState, type PromptOutcome, type SimCollection, type SimReversal } from "./state";
 
 const tokens = new Set<string>();
 
@@ -184,4 +186,81 @@ export function darajaB2c(req: DarajaRequest, state: PaymentsSimState): { respon
 			]
 		};
 	return { response, callback: { url: p.ResultURL, body: { Result: result } } };
+}
+
+const httpUrl = (v: unknown): v is string => typeof v === "string" && /^https?:\/\//.test(v);
+
+/** What is wrong with a reversal request, Daraja-style (the first field that is missing or invalid). */
+function reversalFieldError(p: Record<string, unknown>): string | null {
+	if (typeof p.Initiator !== "string" || !p.Initiator) return "Initiator";
+	if (p.CommandID !== "TransactionReversal") return "CommandID";
+	if (typeof p.TransactionID !== "string" || !/^[A-Z0-9]{10}$/.test(p.TransactionID)) return "TransactionID";
+	const amount = Number(p.Amount);
+	if (p.Amount === undefined || p.Amount === null || p.Amount === "" || !Number.isInteger(amount) || amount < 1) return "Amount";
+	if (!/^\d{5,7}$/.test(String(p.ReceiverParty ?? ""))) return "ReceiverParty";
+	// The real key is misspelled; a request with the "correct" spelling is missing the field.
+	if (String(p.RecieverIdentifierType ?? "") !== "11") return "RecieverIdentifierType";
+	if (!httpUrl(p.ResultURL)) return "ResultURL";
+	if (!httpUrl(p.QueueTimeOutURL)) return "QueueTimeOutURL";
+	if (typeof p.Remarks !== "string" || p.Remarks.length < 2 || p.Remarks.length > 100) return "Remarks";
+	return null;
+}
+
+/**
+ * Transaction Reversal: the sync acknowledgement and the result that follows
+ * (none for a forced timeout). The receipt must be one of this simulator's
+ * completed STK pushes with at least `Amount` not yet reversed.
+ */
+export function darajaReversal(req: DarajaRequest, state: PaymentsSimState): { response: SimResponse; callback: CallbackDelivery | null } {
+	if (!authorised(req)) return { response: invalidToken, callback: null };
+	const p = req.params;
+	const invalid = reversalFieldError(p);
+	if (invalid) return { response: bad(invalid), callback: null };
+	if (!p.SecurityCredential) return { response: { status: 500, body: { requestId: digits(8), errorCode: "500.001.1001", errorMessage: "Wrong credentials" } }, callback: null };
+	const receipt = String(p.TransactionID);
+	const amount = Number(p.Amount);
+	const conversationId = `AG_${darajaTimestamp(new Date(), 180).slice(0, 8)}_${crypto.randomBytes(10).toString("hex")}`;
+	const originator = `${digits(5)}-${digits(8)}-1`;
+	const r: SimReversal = { conversationId, originatorConversationId: originator, receipt, amount, resultUrl: String(p.ResultURL), resultCode: null, state: "pending", createdAt: new Date().toISOString() };
+	state.addReversal(r);
+	const response: SimResponse = {
+		status: 200,
+		body: { OriginatorConversationID: originator, ConversationID: conversationId, ResponseCode: "0", ResponseDescription: "Accept the service request successfully." }
+	};
+	const forced = state.reversalOutcome(receipt);
+	if (forced === "timeout") return { response, callback: null };
+	const original = state.collectionByReceipt("mpesa", receipt);
+	const left = original ? (original.paidAmount ?? original.amount) - state.reversedOf(receipt) : 0;
+	const failure =
+		forced === "failed"
+			? "The service request failed (forced by the test)."
+			: !original
+				? "The OriginalTransactionID is invalid."
+				: amount > left
+					? "The amount is more than the original transaction has left."
+					: null;
+	const result: Record<string, unknown> = {
+		ResultType: 0,
+		ResultCode: failure ? "R000002" : 0,
+		ResultDesc: failure ?? "The service request is processed successfully.",
+		OriginatorConversationID: originator,
+		ConversationID: conversationId,
+		TransactionID: failure ? "" : receiptNumber(),
+		ReferenceData: { ReferenceItem: { Key: "QueueTimeoutURL", Value: p.QueueTimeOutURL } }
+	};
+	r.resultCode = String(result.ResultCode);
+	r.state = failure ? "failed" : "reversed";
+	if (!failure)
+		result.ResultParameters = {
+			ResultParameter: [
+				{ Key: "DebitAccountBalance", Value: "Utility Account|KES|100000.00|100000.00|0.00|0.00" },
+				{ Key: "Amount", Value: amount },
+				{ Key: "TransCompletedTime", Value: Number(darajaTimestamp(new Date(), 180)) },
+				{ Key: "OriginalTransactionID", Value: receipt },
+				{ Key: "Charge", Value: 0 },
+				{ Key: "CreditPartyPublicName", Value: `${original!.msisdn} - Simulated Customer` },
+				{ Key: "DebitPartyPublicName", Value: `${p.ReceiverParty} - Simulated Merchant` }
+			]
+		};
+	return { response, callback: { url: r.resultUrl, body: { Result: result } } };
 }

@@ -6,9 +6,9 @@
  * Callbacks go out over HTTP exactly as the provider would send them.
  */
 import type { SimResponse } from "../inbox";
-import { darajaB2c, darajaComplete, darajaStkPush, darajaStkQuery, darajaToken, type DarajaRequest } from "./daraja";
+import { darajaB2c, darajaComplete, darajaReversal, darajaStkPush, darajaStkQuery, darajaToken, type DarajaRequest } from "./daraja";
 import { selcomCashin, selcomCashinQuery, selcomComplete, selcomCreateOrder, selcomOrderStatus, selcomWalletPayment, type SelcomRequest } from "./selcom";
-import { deliver, PaymentsSimState, type CallbackDelivery, type PayoutOutcome, type PromptOutcome, type SimProvider } from "./state";
+import { deliver, PaymentsSimState, type CallbackDelivery, type PayoutOutcome, type PromptOutcome, type ReversalOutcome, type SimProvider } from "./state";
 import { temboCollect, temboCollectionStatus, temboComplete, temboPayout, temboPayoutStatus, type TemboRequest } from "./tembo";
 
 export interface PaymentsSimConfig {
@@ -59,6 +59,32 @@ export class PaymentsSimulator {
 		return response;
 	};
 
+	mpesaReversal = (r: Req) => {
+		const { response, callback } = darajaReversal(r as DarajaRequest, this.state);
+		this.later(callback);
+		return response;
+	};
+
+	/**
+	 * Test control `POST /sim/mpesa/reversals/outcomes` `{ receipt?, outcome: "success" | "failed" | "timeout", count }`:
+	 * the next `count` reversals (of `receipt`) end this way; "success" still fails an unknown receipt or an amount too high.
+	 */
+	mpesaReversalOutcomes = (r: Req): SimResponse => {
+		const { receipt, outcome } = r.params;
+		const count = Number(r.params.count ?? 1);
+		if (outcome !== "success" && outcome !== "failed" && outcome !== "timeout") return { status: 422, body: { error: "outcome must be success, failed or timeout" } };
+		if (!Number.isInteger(count) || count < 1 || count > 1000) return { status: 422, body: { error: "count must be 1 to 1000" } };
+		if (receipt !== undefined && (typeof receipt !== "string" || !/^[A-Z0-9]{10}$/.test(receipt))) return { status: 422, body: { error: "receipt must be an M-Pesa receipt" } };
+		this.state.armReversals((receipt as string | undefined) ?? null, outcome as ReversalOutcome, count);
+		return { status: 200, body: { provider: "mpesa", armed: count, outcome } };
+	};
+
+	/** Test control `GET /sim/mpesa/reversals?receipt=`: the reversal requests received (for that receipt). */
+	mpesaReversals = (r: Req): SimResponse => {
+		const receipt = typeof r.params.receipt === "string" ? r.params.receipt : null;
+		return { status: 200, body: { items: this.state.reversals.filter(x => !receipt || x.receipt === receipt) } };
+	};
+
 	selcomCreateOrder = (r: Req) => selcomCreateOrder(r as SelcomRequest, this.state, this.cfg.selcom);
 	selcomWalletPayment = (r: Req) => this.autoApprove("selcom", selcomWalletPayment(r as SelcomRequest, this.state, this.cfg.selcom), () => (r.params.order_id as string) ?? null);
 	selcomOrderStatus = (r: Req) => selcomOrderStatus(r as SelcomRequest, this.state, this.cfg.selcom);
@@ -107,6 +133,9 @@ export const PAYMENT_SIM_ALIASES: Record<string, string> = {
 	"POST /mpesa/mpesa/stkpush/v1/processrequest": "simulators.mpesaStkPush",
 	"POST /mpesa/mpesa/stkpushquery/v1/query": "simulators.mpesaStkQuery",
 	"POST /mpesa/mpesa/b2c/v3/paymentrequest": "simulators.mpesaB2c",
+	"POST /mpesa/mpesa/reversal/v1/request": "simulators.mpesaReversal",
+	"POST /mpesa/reversals/outcomes": "simulators.mpesaReversalOutcomes",
+	"GET /mpesa/reversals": "simulators.mpesaReversals",
 	"POST /selcom/v1/checkout/create-order-minimal": "simulators.selcomCreateOrder",
 	"POST /selcom/v1/checkout/wallet-payment": "simulators.selcomWalletPayment",
 	"GET /selcom/v1/checkout/order-status": "simulators.selcomOrderStatus",
@@ -127,6 +156,9 @@ export const PAYMENT_ENDPOINTS = [
 	"mpesaStkPush",
 	"mpesaStkQuery",
 	"mpesaB2c",
+	"mpesaReversal",
+	"mpesaReversalOutcomes",
+	"mpesaReversals",
 	"selcomCreateOrder",
 	"selcomWalletPayment",
 	"selcomOrderStatus",

@@ -39,6 +39,22 @@ export interface SimPayout {
 	createdAt: string;
 }
 
+/** A reversal request the simulated Daraja received (tests read what the platform asked for). */
+export interface SimReversal {
+	conversationId: string;
+	originatorConversationId: string;
+	/** The receipt it asked to reverse. */
+	receipt: string;
+	amount: number;
+	resultUrl: string;
+	/** `R000002` and friends on failure; null while no result was sent (timeout). */
+	resultCode: string | null;
+	state: "pending" | "reversed" | "failed";
+	createdAt: string;
+}
+
+export type ReversalOutcome = "success" | "failed" | "timeout";
+
 export interface CallbackDelivery {
 	url: string;
 	body: unknown;
@@ -62,7 +78,9 @@ export function digits(n: number): string {
 export class PaymentsSimState {
 	readonly collections = new Map<string, SimCollection>();
 	readonly payouts = new Map<string, SimPayout>();
+	readonly reversals: SimReversal[] = [];
 	private payoutRules: Array<{ msisdn: string | null; outcome: PayoutOutcome; remaining: number }> = [];
+	private reversalRules: Array<{ receipt: string | null; outcome: ReversalOutcome; remaining: number }> = [];
 
 	constructor(private readonly max: number) {}
 
@@ -91,6 +109,36 @@ export class PaymentsSimState {
 
 	payout(provider: SimProvider, merchantRef: string): SimPayout | undefined {
 		return this.payouts.get(this.key(provider, merchantRef));
+	}
+
+	/** The completed M-Pesa collection behind a receipt, if the simulator made it. */
+	collectionByReceipt(provider: SimProvider, receipt: string): SimCollection | undefined {
+		for (const c of this.collections.values()) if (c.provider === provider && c.receipt === receipt && c.state === "succeeded") return c;
+		return undefined;
+	}
+
+	addReversal(r: SimReversal): void {
+		this.reversals.push(r);
+		if (this.reversals.length > this.max) this.reversals.shift();
+	}
+
+	/** Whole units of a receipt already given back by successful reversals. */
+	reversedOf(receipt: string): number {
+		return this.reversals.filter(r => r.receipt === receipt && r.state === "reversed").reduce((sum, r) => sum + r.amount, 0);
+	}
+
+	/** "The next `count` reversals (of this receipt) end this way." */
+	armReversals(receipt: string | null, outcome: ReversalOutcome, count: number): void {
+		this.reversalRules.push({ receipt, outcome, remaining: count });
+	}
+
+	/** The outcome a test forced for a new reversal, or null (the simulator then decides by the receipt and amount). */
+	reversalOutcome(receipt: string): ReversalOutcome | null {
+		const rule = this.reversalRules.find(r => r.remaining > 0 && (r.receipt === null || r.receipt === receipt));
+		if (!rule) return null;
+		rule.remaining -= 1;
+		this.reversalRules = this.reversalRules.filter(r => r.remaining > 0);
+		return rule.outcome;
 	}
 
 	/** "The next `count` payouts to this number end this way." */

@@ -1,6 +1,7 @@
 /**
  * Escrow (issue 7 §8): release to the payee minus commission, refunds (full
- * or partial) to the payer's wallet or phone, disputes that freeze the money
+ * or partial) to the payer's wallet or phone (by reversal of the M-Pesa
+ * collection where rules/refund-route.ts allows, else by payout), disputes that freeze the money
  * until an admin releases, refunds or splits it, and the auto-release timer
  * started when the domain reports delivery. Each movement is one transaction
  * with its ledger entry and outbox event; the escrow row is locked first.
@@ -16,7 +17,10 @@ import type { ProviderName } from "../rules/providers";
 import { dbOf, type PaymentsRuntime } from "../runtime";
 import { amountsOf, escrowView, findEscrow, type EscrowRow, type EscrowView, type Purpose } from "../store/escrows";
 import { post } from "../store/ledger";
-import { execute, select } from "../../../lib/db/sql";
+import { execute, n, select } from "../../../lib/db/sql";
+import { refundRoute, type RefundRoute } from "../rules/refund-route";
+import { fundingCollections } from "../store/allocations";
+import { reversedOfReceipt } from "../store/payouts";
 import { dispatchPayout, reservePayout } from "./payouts";
 import type { PayoutRow } from "../store/payouts";
 
@@ -88,15 +92,19 @@ async function refund(rt: PaymentsRuntime, t: Transaction, e: EscrowRow, amount:
 	let pending: Pending = null;
 	if (to === "provider") {
 		if (!e.refund_phone || !e.refund_provider) throw unprocessable("The paying number is unknown: refund to the wallet", "REFUND_ROUTE_UNKNOWN");
+		const provider = e.refund_provider as ProviderName;
+		const route = await routeRefund(rt, t, e, provider, amount);
 		pending = await reservePayout(rt, t, {
 			userId: e.payer_id,
 			amount,
 			currency: e.currency,
-			provider: e.refund_provider as ProviderName,
+			provider,
 			phone: e.refund_phone,
 			methodId: null,
 			reason: "refund",
-			idempotencyKey: `refund:${e.id}:${key}`
+			idempotencyKey: `refund:${e.id}:${key}`,
+			rail: route.rail,
+			originalReceipt: route.rail === "reversal" ? route.receipt : null
 		});
 	}
 	await rt.raiseEvent(
@@ -106,6 +114,28 @@ async function refund(rt: PaymentsRuntime, t: Transaction, e: EscrowRow, amount:
 		null
 	);
 	return pending;
+}
+
+/**
+ * Reversal of the collection's receipt, or a payout (rules/refund-route.ts). The receipt is locked by name first, so
+ * two escrows refunding shares of one collection at once cannot reverse more than it had.
+ */
+async function routeRefund(rt: PaymentsRuntime, t: Transaction, e: EscrowRow, provider: ProviderName, amount: number): Promise<RefundRoute> {
+	const reversible = Boolean(rt.providers[provider].reverse) && provider === "mpesa" && rt.cfg.daraja.reversalEnabled;
+	if (!reversible) return { rail: "payout", why: "the provider has no reversal" };
+	const db = dbOf(rt, t);
+	const collections = (await fundingCollections(db, { type: e.purpose_type, id: e.purpose_id }, provider)).map(c => ({ receipt: c.receipt, amount: n(c.received_amount) }));
+	const receipt = collections.length === 1 ? collections[0].receipt : null;
+	if (receipt) await execute(db, "SELECT pg_advisory_xact_lock(hashtext(:key))", { key: `payments:reversal:${receipt}` });
+	const route = refundRoute({
+		reversible,
+		partialAllowed: rt.cfg.daraja.reversalPartial,
+		collections,
+		alreadyReversed: receipt ? await reversedOfReceipt(db, receipt) : 0,
+		amount
+	});
+	if (route.rail === "payout") rt.logger.debug(`payments: refund of escrow ${e.id} goes by payout: ${route.why}`);
+	return route;
 }
 
 async function afterCommit(rt: PaymentsRuntime, pending: Pending): Promise<void> {

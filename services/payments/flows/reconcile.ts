@@ -37,10 +37,15 @@ async function checkPayout(rt: PaymentsRuntime, p: PayoutRow): Promise<void> {
 	if (p.status === "pending" && Date.now() - new Date(p.created_at).getTime() < 60_000) return;
 	const status = await rt.providers[p.provider].payoutStatus({ id: p.id, providerReference: p.provider_reference });
 	if (status.kind === "paid" || status.kind === "failed") return void (await finishPayout(rt, p.id, status));
+	// A reversal is never sent twice: Daraja dedupes it by nothing we choose, and a second request for a receipt already
+	// reversed would fail and trigger the B2C fallback on top of the first (a double refund). It turns processing just
+	// before its request, so one still pending was never sent (the node stopped first) and is sent now; one processing
+	// waits for its result or for an operator (the report's stuckPayouts), who looks the receipt up in the M-Pesa portal.
+	if (p.rail === "reversal" && p.status !== "pending") return;
 	// Reserved but never answered (the node stopped before or during the call): ask again under the same payout id, the
 	// provider's dedupe key — where the provider does not know it (unknown), or Daraja, which has no status API but
 	// answers a repeated OriginatorConversationID as a duplicate instead of paying twice.
-	const resend = p.status === "pending" && (status.kind === "unknown" || p.provider === "mpesa");
+	const resend = p.status === "pending" && (status.kind === "unknown" || p.provider === "mpesa" || p.rail === "reversal");
 	if (!resend) return;
 	const { token, hash } = newCallbackToken();
 	await execute(dbOf(rt), "UPDATE payments.payouts SET callback_token_hash = :hash WHERE id = :id AND status = 'pending'", { id: p.id, hash });

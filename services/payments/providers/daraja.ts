@@ -4,15 +4,17 @@
  * STK Query to confirm, B2C v3 for payouts with its result callback. STK
  * callbacks are unsigned: the per-intent token in the URL authenticates them
  * and the STK Query decides (rule 9). The query does not return an amount, so
- * the callback's Amount is what the amount check compares.
+ * the callback's Amount is what the amount check compares. Transaction
+ * Reversal gives a collection back by its receipt; its result arrives like a
+ * B2C result, on the callback URL of the payout row that carries it.
  */
 import type { DarajaConfig } from "../config";
-import { darajaTimestamp, parseB2cResult, parseStkCallback, stkOutcome, stkPassword } from "../rules/daraja";
+import { darajaTimestamp, parseB2cResult, parseReversalResult, parseStkCallback, reversalBody, stkOutcome, stkPassword } from "../rules/daraja";
 import { toRailUnits } from "../rules/money";
 import { railMsisdn } from "../rules/providers";
 import type { Endpoints } from "./endpoints";
 import { request, type HttpReply } from "./http";
-import { ProviderUnavailable, type CallbackHint, type CollectReply, type InboundCallback, type PayoutReply, type PayoutStatus, type ProviderAdapter, type StatusReply } from "./types";
+import { ProviderUnavailable, type CallbackHint, type CollectReply, type InboundCallback, type PayoutReply, type PayoutStatus, type ProviderAdapter, type ReversalRequest, type StatusReply } from "./types";
 
 const REAL = "https://api.safaricom.co.ke";
 
@@ -121,6 +123,30 @@ export function darajaAdapter(cfg: DarajaConfig, where: Endpoints, timeoutMs: nu
 			return { kind: "rejected", code: `MPESA_${String(r.json?.errorCode ?? r.status)}`, reason: String(r.json?.errorMessage ?? "B2C refused") };
 		},
 
+		async reverse(req: ReversalRequest): Promise<PayoutReply> {
+			let r: HttpReply;
+			try {
+				r = await call(
+					"/mpesa/reversal/v1/request",
+					reversalBody({
+						initiatorName: cfg.initiatorName,
+						securityCredential: cfg.securityCredential,
+						receipt: req.receipt,
+						amount: toRailUnits(req.amountMinor, req.currency),
+						receiverParty: cfg.partyB,
+						resultUrl: req.callbackUrl,
+						remarks: "Nexgate refund"
+					})
+				);
+			} catch (err) {
+				if (err instanceof ProviderUnavailable) return { kind: "ambiguous", reason: err.message };
+				throw err;
+			}
+			if (r.status === 200 && String(r.json?.ResponseCode) === "0") return { kind: "accepted", providerReference: typeof r.json?.ConversationID === "string" ? r.json.ConversationID : null };
+			if (r.status >= 500) return { kind: "ambiguous", reason: `reversal answered ${r.status}` };
+			return { kind: "rejected", code: `MPESA_${String(r.json?.errorCode ?? r.json?.ResponseCode ?? r.status)}`, reason: String(r.json?.errorMessage ?? r.json?.ResponseDescription ?? "reversal refused") };
+		},
+
 		async payoutStatus(): Promise<PayoutStatus> {
 			// B2C results come only by callback (Transaction Status is asynchronous too): an open payout waits for it or for an operator.
 			return { kind: "pending" };
@@ -137,6 +163,20 @@ export function darajaAdapter(cfg: DarajaConfig, where: Endpoints, timeoutMs: nu
 					amount: stk.amount,
 					receipt: stk.receipt,
 					phone: stk.phone
+				};
+			}
+			const reversal = parseReversalResult(cb.body);
+			if (reversal) {
+				return {
+					kind: "payout",
+					eventKey: `reversal:${reversal.originatorConversationId}:${reversal.resultCode}`,
+					providerReference: reversal.conversationId || null,
+					claims: reversal.resultCode === "0" ? "succeeded" : "failed",
+					amount: reversal.amount,
+					receipt: reversal.transactionId,
+					phone: null,
+					code: `MPESA_${reversal.resultCode}`,
+					reason: reversal.resultDesc
 				};
 			}
 			const b2c = parseB2cResult(cb.body);

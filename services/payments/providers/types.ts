@@ -42,6 +42,17 @@ export type PayoutReply =
 	| { kind: "rejected"; code: string; reason: string }
 	| { kind: "ambiguous"; reason: string };
 
+/** Giving a collection back by the provider's reversal of its receipt (Daraja Transaction Reversal). */
+export interface ReversalRequest {
+	/** Our payout row carrying the reversal (its id names the callback). */
+	id: string;
+	/** The provider's receipt of the collection being reversed. */
+	receipt: string;
+	amountMinor: number;
+	currency: Currency;
+	callbackUrl: string;
+}
+
 export type PayoutStatus = { kind: "pending" } | { kind: "paid"; receipt: string | null } | { kind: "failed"; code: string; reason: string } | { kind: "unknown"; reason: string };
 
 /** What an inbound callback claims, before anyone believes it. */
@@ -74,6 +85,11 @@ export interface ProviderAdapter {
 	collectionStatus(intent: { id: string; providerReference: string | null; amountMinor: number; currency: Currency }): Promise<StatusReply>;
 	payout(req: PayoutRequest): Promise<PayoutReply>;
 	payoutStatus(payout: { id: string; providerReference: string | null }): Promise<PayoutStatus>;
+	/**
+	 * Only providers with a reversal API (Daraja). Answers like a payout: the
+	 * result comes asynchronously on `callbackUrl` as a payout callback.
+	 */
+	reverse?(req: ReversalRequest): Promise<PayoutReply>;
 	/** Null when the message is not one of this provider's callbacks. */
 	parseCallback(cb: InboundCallback): CallbackHint | null;
 	/**

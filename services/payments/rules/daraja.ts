@@ -79,3 +79,75 @@ export function parseB2cResult(body: unknown): B2cResult | null {
 		amount: list.find(p => p.Key === "TransactionAmount")?.Value
 	};
 }
+
+export interface ReversalBodyInput {
+	initiatorName: string;
+	securityCredential: string;
+	/** The M-Pesa receipt of the collection being reversed. */
+	receipt: string;
+	/** Whole units (KES has no minor unit on the rail). */
+	amount: number;
+	/** The shortcode (or till) that received the collection. */
+	receiverParty: string;
+	resultUrl: string;
+	remarks: string;
+}
+
+/**
+ * The Transaction Reversal request (§1.8). The key really is spelled
+ * "RecieverIdentifierType"; "11" is the value the portal gives for an
+ * organisation. Remarks must be 2–100 characters.
+ */
+export function reversalBody(p: ReversalBodyInput): Record<string, unknown> {
+	return {
+		Initiator: p.initiatorName,
+		SecurityCredential: p.securityCredential,
+		CommandID: "TransactionReversal",
+		TransactionID: p.receipt,
+		Amount: p.amount,
+		ReceiverParty: p.receiverParty,
+		RecieverIdentifierType: "11",
+		ResultURL: p.resultUrl,
+		QueueTimeOutURL: p.resultUrl,
+		Remarks: p.remarks.slice(0, 100).padEnd(2, "."),
+		Occasion: "refund"
+	};
+}
+
+export interface ReversalResult {
+	resultCode: string;
+	resultDesc: string;
+	originatorConversationId: string;
+	conversationId: string;
+	/** The reversal's own M-Pesa transaction id (success only). */
+	transactionId: string | null;
+	/** The receipt that was reversed, when the result names it. */
+	originalTransactionId: string | null;
+	amount: unknown;
+}
+
+/**
+ * A reversal result: the same `Result` envelope as B2C, told apart by its
+ * parameters (`OriginalTransactionID`, `Amount` instead of
+ * `TransactionAmount`). A failure (`R000002`) may carry no parameters at all;
+ * it then reads as a B2C-shaped failure, which means the same thing to the
+ * flows (the payout row the callback names decides what it was).
+ */
+export function parseReversalResult(body: unknown): ReversalResult | null {
+	const r = (body as { Result?: Record<string, unknown> } | null)?.Result;
+	if (!r || r.ResultCode === undefined || r.ResultCode === null || typeof r.OriginatorConversationID !== "string") return null;
+	const params = (r.ResultParameters as { ResultParameter?: Array<{ Key?: string; Value?: unknown }> | { Key?: string; Value?: unknown } } | undefined)?.ResultParameter;
+	const list = (Array.isArray(params) ? params : params ? [params] : []).filter(p => p && typeof p.Key === "string");
+	const value = (key: string) => list.find(p => p.Key === key)?.Value;
+	const original = value("OriginalTransactionID");
+	if (original === undefined) return null;
+	return {
+		resultCode: String(r.ResultCode).trim(),
+		resultDesc: String(r.ResultDesc ?? ""),
+		originatorConversationId: r.OriginatorConversationID,
+		conversationId: String(r.ConversationID ?? ""),
+		transactionId: typeof r.TransactionID === "string" && r.TransactionID ? r.TransactionID : null,
+		originalTransactionId: typeof original === "string" && original ? original : null,
+		amount: value("Amount")
+	};
+}

@@ -40,3 +40,18 @@ export async function busyPurpose(db: Db, purposes: readonly Purpose[]): Promise
 	if (!rows.length) return null;
 	return rows[0].status === "succeeded" ? "succeeded" : "open";
 }
+
+/**
+ * The succeeded collections of a provider that paid into a purpose, with their receipt and the whole amount the
+ * receipt carried (all its allocations). A flagged one (part of it went to a wallet) has no usable receipt here.
+ */
+export function fundingCollections(db: Db, purpose: Purpose, provider: string): Promise<Array<{ intent_id: string; receipt: string | null; received_amount: string }>> {
+	return select(
+		db,
+		`SELECT i.id AS intent_id, CASE WHEN i.flag IS NULL THEN i.receipt END AS receipt, coalesce(i.received_amount, i.amount) AS received_amount
+		 FROM payments.intent_allocations a JOIN payments.payment_intents i ON i.id = a.intent_id
+		 WHERE a.purpose_type = :type AND a.purpose_id = :id AND i.status = 'succeeded' AND i.provider = :provider
+		 ORDER BY i.created_at`,
+		{ type: purpose.type, id: purpose.id, provider }
+	);
+}

@@ -1,9 +1,11 @@
-/** Payouts (withdrawals and refunds to a phone) and their view. */
+/** Payouts (withdrawals and refunds to a phone, by transfer or by reversal of the collection) and their view. */
 import type { Currency } from "../rules/money";
 import { maskPhone, type ProviderName } from "../rules/providers";
 import { n, select, selectOne, type Db } from "../../../lib/db/sql";
 
 export type PayoutStatusName = "pending" | "processing" | "paid" | "failed";
+/** `payout`: a new transfer to the phone (B2C, cash-in, wallet-to-mobile); `reversal`: the collection given back by its receipt. */
+export type PayoutRail = "payout" | "reversal";
 
 export interface PayoutRow {
 	id: string;
@@ -15,6 +17,9 @@ export interface PayoutRow {
 	phone: string;
 	reason: "withdrawal" | "refund";
 	status: PayoutStatusName;
+	rail: PayoutRail;
+	/** For a reversal: the receipt of the collection it gives back. */
+	original_receipt: string | null;
 	provider_reference: string | null;
 	callback_token_hash: string;
 	idempotency_key: string | null;
@@ -36,6 +41,7 @@ export function payoutView(p: PayoutRow) {
 		provider: p.provider,
 		phone: maskPhone(p.phone),
 		reason: p.reason,
+		rail: p.rail,
 		methodId: p.method_id,
 		failure: p.failure_code ? { code: p.failure_code, reason: p.failure_reason } : null,
 		createdAt: new Date(p.created_at).toISOString(),
@@ -57,4 +63,14 @@ export function claimDuePayouts(db: Db, limit: number, firstS: number, maxS: num
 		 RETURNING p.*`,
 		{ limit, firstS, maxS }
 	);
+}
+
+/** How much of a receipt is reversed or being reversed (failed reversals gave nothing back). */
+export async function reversedOfReceipt(db: Db, receipt: string): Promise<number> {
+	const row = await selectOne<{ total: string | null }>(
+		db,
+		"SELECT sum(amount) AS total FROM payments.payouts WHERE rail = 'reversal' AND original_receipt = :receipt AND status <> 'failed'",
+		{ receipt }
+	);
+	return row?.total ? n(row.total) : 0;
 }

@@ -111,3 +111,18 @@ export async function paidOrder(stack: Stack, payerId: string, payeeId: string, 
 	await waitForStatus(intent.id, ["succeeded"]);
 	return intent;
 }
+
+/** The payout rows of a user (withdrawals, refunds by payout or by reversal), oldest first. */
+export async function payoutRows(userId: string) {
+	return coreQuery<{ id: string; status: string; rail: string; reason: string; amount: string; original_receipt: string | null; failure_code: string | null; idempotency_key: string | null }>(
+		"SELECT id, status, rail, reason, amount, original_receipt, failure_code, idempotency_key FROM payments.payouts WHERE user_id = $1 ORDER BY created_at, id",
+		[userId]
+	);
+}
+
+/** What the M-Pesa simulator received as reversal requests for a receipt. */
+export async function simReversals(stack: Stack, receipt: string) {
+	const res = await http(stack.apiUrl, `/sim/mpesa/reversals?receipt=${encodeURIComponent(receipt)}`);
+	if (res.status !== 200) throw new Error(`reversals answered ${res.status}: ${res.text}`);
+	return res.json.items as Array<{ receipt: string; amount: number; state: string; resultCode: string | null; resultUrl: string; conversationId: string; originatorConversationId: string }>;
+}
