@@ -99,7 +99,7 @@ const scenario: Scenario = {
 			}
 			if (codes.length !== BOOKINGS * PER_BOOKING) throw new Error(`expected ${BOOKINGS * PER_BOOKING} tickets, found ${codes.length}`);
 			const scanner = await api(stack.baseUrl, `/api/v1/events/${eventId}/scanners`, organizer, { method: "POST", body: { name: "bench gate" } });
-			const headers = { "content-type": "application/json", "x-scanner-token": scanner.token };
+			const headers = { "content-type": "application/json", authorization: `Bearer ${scanner.token}` };
 			const probe = await api(stack.baseUrl, `/api/v1/events/${eventId}/check-ins`, null, { method: "POST", body: { code: codes[0], nonce: crypto.randomUUID() }, headers });
 			if (probe.result !== "ok") throw new Error(`a check-in did not answer ok: ${JSON.stringify(probe)}`);
 
@@ -119,7 +119,7 @@ const scenario: Scenario = {
 			m = await measureHttp({ url: stack.baseUrl, requests }, ctx.settings, [{ label: "node (all services)", pid: stack.proc.pid! }, ...postgres]);
 
 			const keys = (await api(stack.baseUrl, `/api/v1/events/${eventId}/keys`, null)).keys;
-			const revocations = await api(stack.baseUrl, `/api/v1/events/${eventId}/revocations`, null, { headers: { "x-scanner-token": scanner.token } });
+			const revocations = await api(stack.baseUrl, `/api/v1/events/${eventId}/revocations`, null, { headers: { authorization: `Bearer ${scanner.token}` } });
 			ctx.log("measuring offline verifications (this process, one thread)");
 			offline = offlineRate(codes, eventId, keys, new Set(revocations.items.map((r: { ticketId: string }) => r.ticketId)), ctx.settings.durationS);
 		} finally {
@@ -135,7 +135,7 @@ const scenario: Scenario = {
 		);
 		return {
 			method: [
-				`- **Request:** \`POST /api/v1/events/:id/check-ins\` \`{ code, nonce }\` with \`X-Scanner-Token\`, answered 200 \`{ result: "ok", ticket, checkedInAt }\`. ${BOOKINGS * PER_BOOKING} tickets of a re-entry ticket type (so every scan is an entry, the most a check-in writes), booked free through REST; consecutive requests take consecutive tickets with fresh nonces (autocannon \`setupRequest\`).`,
+				`- **Request:** \`POST /api/v1/events/:id/check-ins\` \`{ code, nonce }\` with the scanner's token as \`Authorization: Bearer\`, answered 200 \`{ result: "ok", ticket, checkedInAt }\`. ${BOOKINGS * PER_BOOKING} tickets of a re-entry ticket type (so every scan is an entry, the most a check-in writes), booked free through REST; consecutive requests take consecutive tickets with fresh nonces (autocannon \`setupRequest\`).`,
 				`- **Stack:** \`new Stack("single", { env })\` in a child process (every service in one broker, the real PostgreSQL), \`RATE_LIMIT_SCALE=1000000\`.`,
 				`- **Load:** autocannon in the bench process, ${ctx.settings.connections} connections, ${ctx.settings.warmupS} s warm-up (discarded) then ${ctx.settings.durationS} s measured. Offline verification: a ${ctx.settings.durationS} s loop on the bench process's one thread over the same codes, keys from \`GET /events/:id/keys\`, revocations from \`GET /events/:id/revocations\`.`
 			],

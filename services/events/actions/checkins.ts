@@ -1,7 +1,7 @@
 /**
- * Check-in routes, called by scanner devices with X-Scanner-Token rather than
- * a user token (auth "none": the gateway does not read credentials; the
- * token is checked here). docs/events.md "Check-in".
+ * Check-in routes, called by scanner devices with their own bearer token
+ * rather than a user token (auth "none": the gateway does not read
+ * credentials; the token is checked here). docs/events.md "Check-in".
  */
 import { MAX_CODE_LENGTH } from "../rules/jws";
 import { checkIn } from "../flows/checkins";
@@ -21,7 +21,7 @@ export const checkinActions: ActionGroup = {
 		auth: "none",
 		forwardHeaders: [SCANNER_HEADER],
 		rateLimit: { window: 60_000, limit: 600 },
-		openapi: { summary: "Scanner (X-Scanner-Token): check a ticket code in → { result: ok | already_checked_in | invalid_signature | revoked | wrong_event | not_valid_now, ticket?, checkedInAt? }" },
+		openapi: { summary: "Scanner (Authorization: Bearer <scanner token>): check a ticket code in → { result: ok | already_checked_in | invalid_signature | revoked | wrong_event | not_valid_now, ticket?, checkedInAt? }" },
 		params: { ...pathId, code, nonce },
 		async handler(this: This, ctx: Ctx<{ id: string; code: string; nonce: string }>) {
 			const eventId = ctx.params.id.toLowerCase();

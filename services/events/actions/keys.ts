@@ -5,11 +5,12 @@ import { me, pathId, type ActionGroup, type Ctx, type This } from "./context";
 export const keyActions: ActionGroup = {
 	eventKeys: {
 		rest: "GET /:id/keys",
-		auth: "optional",
-		openapi: { summary: "The event's public keys for offline verification: { keys: [{ kid, alg: RS256, publicKeyPem }] } (a draft's only to its organizer)" },
+		// Public keys are public; "none" also lets a scanner app that sends its own bearer token everywhere read them.
+		auth: "none",
+		openapi: { summary: "The event's public keys for offline verification: { keys: [{ kid, alg: RS256, publicKeyPem }] } (not for drafts)" },
 		params: pathId,
 		handler(this: This, ctx: Ctx<{ id: string }>) {
-			return listKeys(this.rt, ctx.meta.user?.userId ?? null, ctx.params.id.toLowerCase());
+			return listKeys(this.rt, ctx.params.id.toLowerCase());
 		}
 	},
 

@@ -38,12 +38,12 @@ export const ticketActions: ActionGroup = {
 
 	revocations: {
 		rest: "GET /:id/revocations",
-		auth: "optional",
+		auth: "none",
 		forwardHeaders: [SCANNER_HEADER],
-		openapi: { summary: "Revoked tickets of the event still in their window, for offline scanners (organizer token or X-Scanner-Token); ?since=<asOf of the last download>" },
+		openapi: { summary: "Scanner (Authorization: Bearer <scanner token>): revoked tickets of the event still in their window, for offline checks; ?since=<asOf of the last download>" },
 		params: { ...pathId, since: { type: "string", max: 64, optional: true } },
 		handler(this: This, ctx: Ctx<{ id: string; since?: string }>) {
-			return revocationList(this.rt, ctx.meta.user?.userId ?? null, scannerToken(ctx), ctx.params.id.toLowerCase(), ctx.params.since);
+			return revocationList(this.rt, scannerToken(ctx), ctx.params.id.toLowerCase(), ctx.params.since);
 		}
 	}
 };

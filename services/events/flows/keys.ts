@@ -28,12 +28,13 @@ async function published(rt: EventsRuntime, eventId: string): Promise<PublicKeys
 }
 
 /**
- * Anyone may read the keys of a public event (they only verify); a draft's
- * keys only its organizer. The event's first key is made here if no ticket made it yet.
+ * Anyone may read the keys of a published event (they only verify); a draft
+ * has no tickets to verify and stays hidden (404). The event's first key is
+ * made here if no ticket made it yet.
  */
-export async function listKeys(rt: EventsRuntime, userId: string | null, eventId: string): Promise<PublicKeys> {
+export async function listKeys(rt: EventsRuntime, eventId: string): Promise<PublicKeys> {
 	const event = await eventRef({ sequelize: rt.sequelize }, eventId);
-	if (!event || (event.status === "draft" && event.organizer_id !== userId)) throw EventsError.eventNotFound();
+	if (!event || event.status === "draft") throw EventsError.eventNotFound();
 	if (LIVE_STATUSES.has(event.status)) await ensureActiveKey(rt, { sequelize: rt.sequelize }, eventId);
 	return published(rt, eventId);
 }

@@ -7,7 +7,7 @@ import { readPage, toPage, type Page } from "../../../lib/pagination";
 import { compactId } from "../rules/ticket-code";
 import type { EventsRuntime } from "../runtime";
 import { findTicket, revokeForTransfer, revokedTickets, ticketsOfHolder } from "../store/tickets";
-import { organizerOrScanner } from "../tickets/access";
+import { scannerFor } from "../tickets/access";
 import { eventRef, LIVE_STATUSES } from "../tickets/event-ref";
 import { TicketsError } from "../tickets/errors";
 import { signAndInsert } from "../tickets/issue";
@@ -77,13 +77,14 @@ export interface RevocationList {
 /** How far `asOf` lags: longer than any transaction that revokes tickets. */
 const AS_OF_LAG_MS = 5 * 60_000;
 
-export async function revocationList(rt: EventsRuntime, userId: string | null, scannerToken: string | null | undefined, eventId: string, since: string | undefined): Promise<RevocationList> {
+/** For the event's scanner devices: the list they check offline. */
+export async function revocationList(rt: EventsRuntime, scannerToken: string | null, eventId: string, since: string | undefined): Promise<RevocationList> {
 	let sinceDate: Date | null = null;
 	if (since !== undefined) {
 		sinceDate = new Date(since);
 		if (Number.isNaN(sinceDate.getTime())) throw TicketsError.invalidSince();
 	}
-	await organizerOrScanner(rt, userId, scannerToken, eventId);
+	await scannerFor(rt, scannerToken, eventId);
 	const asOf = new Date(Date.now() - AS_OF_LAG_MS);
 	const rows = await revokedTickets(db(rt), eventId, sinceDate);
 	return {

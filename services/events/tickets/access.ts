@@ -1,7 +1,7 @@
 /**
  * Who may act on an event's tickets: its organizer (user token), or one of
- * its registered scanner devices (X-Scanner-Token, checked here because the
- * gateway only knows user tokens; docs/events.md "Check-in").
+ * its registered scanner devices (their own bearer token, checked here
+ * because the gateway only knows user tokens; docs/events.md "Check-in").
  */
 import { createHash, randomBytes } from "node:crypto";
 import { EventsError } from "../errors";
@@ -41,16 +41,4 @@ export async function scannerFor(rt: EventsRuntime, token: string | null | undef
 	// last seen: a write at most once a minute per device, not one per scan.
 	if (!scanner.last_seen_at || Date.now() - scanner.last_seen_at.getTime() > 60_000) await touchScanner(db(rt), scanner.id);
 	return scanner;
-}
-
-/** Organizer or scanner of the event (revocation list): a scanner token wins when both are sent. */
-export async function organizerOrScanner(rt: EventsRuntime, userId: string | null, token: string | null | undefined, eventId: string): Promise<EventRef> {
-	if (token) {
-		await scannerFor(rt, token, eventId);
-		const event = await eventRef(db(rt), eventId);
-		if (!event) throw EventsError.eventNotFound();
-		return event;
-	}
-	if (!userId) throw TicketsError.credentialsRequired();
-	return organizerEvent(rt, userId, eventId);
 }

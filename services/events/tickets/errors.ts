@@ -13,7 +13,7 @@ export const TicketsError = {
 	transferToSelf: () => unprocessable("You already hold this ticket", "TRANSFER_TO_SELF"),
 	recipientNotFound: () => unprocessable("No such user to receive the ticket", "RECIPIENT_NOT_FOUND"),
 	usersUnavailable: () => unprocessable("The recipient cannot be checked right now", "RECIPIENT_UNAVAILABLE"),
-	scannerTokenRequired: () => unauthorized("A scanner token is required (X-Scanner-Token)", "SCANNER_TOKEN_REQUIRED"),
+	scannerTokenRequired: () => unauthorized("A scanner token is required (Authorization: Bearer <scanner token>)", "SCANNER_TOKEN_REQUIRED"),
 	invalidScannerToken: () => unauthorized("Unknown or revoked scanner token", "INVALID_SCANNER_TOKEN"),
 	scannerOtherEvent: () => forbidden("This scanner is registered for another event", "SCANNER_OTHER_EVENT"),
 	scannerNotFound: () => notFound("Scanner not found", "SCANNER_NOT_FOUND"),
@@ -22,6 +22,5 @@ export const TicketsError = {
 	invalidScannedAt: () => badRequest("scans[].scannedAt: not a date", ErrorType.VALIDATION_ERROR, [{ field: "scans.scannedAt", type: "date", message: "an ISO 8601 date" }]),
 	duplicateNonces: () => badRequest("scans[].nonce: every scan of an upload needs its own nonce", ErrorType.VALIDATION_ERROR, [{ field: "scans.nonce", type: "unique", message: "nonces must differ" }]),
 	invalidCursor: () => badRequest("Invalid cursor", ErrorType.INVALID_CURSOR),
-	invalidSince: () => badRequest("since: not a date", ErrorType.VALIDATION_ERROR, [{ field: "since", type: "date", message: "an ISO 8601 date" }]),
-	credentialsRequired: () => unauthorized("Authentication required (access token or X-Scanner-Token)", ErrorType.NO_TOKEN)
+	invalidSince: () => badRequest("since: not a date", ErrorType.VALIDATION_ERROR, [{ field: "since", type: "date", message: "an ISO 8601 date" }])
 };

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { coreQuery } from "../../support/db";
 import { getStack, type Stack } from "../../support/stack";
 import type { TestUser } from "../../support/users";
-import { api, book, createProfiles, ok, publishedEvent, registerScanner, scan, sync, type TestEvent } from "./tickets-helpers";
+import { api, asScanner, book, createProfiles, ok, publishedEvent, registerScanner, scan, sync, type TestEvent } from "./tickets-helpers";
 
 describe("events: check-in", function () {
 	this.timeout(180_000);
@@ -91,9 +91,9 @@ describe("events: check-in", function () {
 	it("400 for invalid input, 401 without or with a bad scanner token, 403 for another event's scanner, revoked scanners locked out", async () => {
 		const { tickets } = await book(stack, buyer, event.id, event.single);
 		const code = tickets[0].code;
-		expect((await api(stack, `/${event.id}/check-ins`, null, { method: "POST", body: { code }, headers: { "x-scanner-token": gateA.token } })).status).to.equal(400);
-		expect((await api(stack, `/${event.id}/check-ins`, null, { method: "POST", body: { code: "", nonce: "n" }, headers: { "x-scanner-token": gateA.token } })).status).to.equal(400);
-		expect((await api(stack, "/xyz/check-ins", null, { method: "POST", body: { code, nonce: "n" }, headers: { "x-scanner-token": gateA.token } })).status).to.equal(400);
+		expect((await api(stack, `/${event.id}/check-ins`, null, { method: "POST", body: { code }, headers: asScanner(gateA.token) })).status).to.equal(400);
+		expect((await api(stack, `/${event.id}/check-ins`, null, { method: "POST", body: { code: "", nonce: "n" }, headers: asScanner(gateA.token) })).status).to.equal(400);
+		expect((await api(stack, "/xyz/check-ins", null, { method: "POST", body: { code, nonce: "n" }, headers: asScanner(gateA.token) })).status).to.equal(400);
 		const none = await scan(stack, event.id, null, code);
 		expect(none.status).to.equal(401);
 		expect(none.json.type).to.equal("SCANNER_TOKEN_REQUIRED");

@@ -86,7 +86,7 @@ describe("events: signing keys", function () {
 		expect(fourth).to.include.members([oldKid, newKid]);
 	});
 
-	it("400 for a bad id, 401 to rotate without a token, 403 for someone else's event, 404 for someone else's draft", async () => {
+	it("400 for a bad id, 401 to rotate without a token, 403 for someone else's event, 404 for a draft", async () => {
 		expect((await api(stack, "/nope/keys", null)).status).to.equal(400);
 		expect((await api(stack, `/${newId()}/keys`, null)).status).to.equal(404);
 		expect((await api(stack, `/${event.id}/keys/rotate`, null, { method: "POST" })).status).to.equal(401);
@@ -94,8 +94,13 @@ describe("events: signing keys", function () {
 		expect(res.status).to.equal(403);
 		expect(res.json.type).to.equal("NOT_ORGANIZER");
 		const draft = await publishedEvent(stack, organizer, { publish: false });
+		// A draft has no tickets to verify: hidden from everyone (the route reads no credentials).
 		expect((await api(stack, `/${draft.id}/keys`, other)).status).to.equal(404);
-		expect((await api(stack, `/${draft.id}/keys`, null)).status).to.equal(404);
-		expect(ok(await api(stack, `/${draft.id}/keys`, organizer)).json.keys).to.have.length(1);
+		expect((await api(stack, `/${draft.id}/keys`, organizer)).status).to.equal(404);
+		expect((await api(stack, `/${draft.id}/keys/rotate`, other, { method: "POST" })).status).to.equal(404);
+		// Once published, public — also to a scanner app that sends its own bearer token everywhere.
+		ok(await api(stack, `/${draft.id}/publish`, organizer, { method: "POST", body: { postToFeed: false } }));
+		const gate = await registerScanner(stack, organizer, draft.id);
+		expect(ok(await api(stack, `/${draft.id}/keys`, null, { headers: { authorization: `Bearer ${gate.token}` } })).json.keys).to.have.length(1);
 	});
 });

@@ -107,10 +107,17 @@ export async function registerScanner(stack: Stack, organizer: TestUser, eventId
 	return { scannerId: res.json.scannerId, token: res.json.token };
 }
 
+/** A scanner device's credentials: its own token as a bearer token. */
+export const asScanner = (token: string | null): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+
 export function scan(stack: Stack, eventId: string, token: string | null, code: string, nonce: string = randomUUID()): Promise<HttpResult> {
-	return api(stack, `/${eventId}/check-ins`, null, { method: "POST", body: { code, nonce }, headers: token ? { "x-scanner-token": token } : {} });
+	return api(stack, `/${eventId}/check-ins`, null, { method: "POST", body: { code, nonce }, headers: asScanner(token) });
 }
 
 export function sync(stack: Stack, eventId: string, token: string | null, scans: Array<{ code: string; nonce: string; scannedAt: string }>): Promise<HttpResult> {
-	return api(stack, `/${eventId}/check-ins/sync`, null, { method: "POST", body: { scans }, headers: token ? { "x-scanner-token": token } : {} });
+	return api(stack, `/${eventId}/check-ins/sync`, null, { method: "POST", body: { scans }, headers: asScanner(token) });
+}
+
+export function revocations(stack: Stack, eventId: string, token: string | null, query = ""): Promise<HttpResult> {
+	return api(stack, `/${eventId}/revocations${query}`, null, { headers: asScanner(token) });
 }
