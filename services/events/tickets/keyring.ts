@@ -1,7 +1,7 @@
 /**
  * Event keys in process memory. Key material never changes for a kid, so
- * decrypted private keys and parsed public keys are cached by kid for the
- * life of the process; which kid is active is always read from the database
+ * decrypted private keys and parsed public keys are cached by kid (bounded,
+ * least recently used dropped first); which kid is active is always read from the database
  * (another node may have rotated). The first key of an event is made on
  * demand: one RSA generation per event per process, however many bookings
  * ask at once, and one row per event whichever node inserts first.
@@ -13,8 +13,28 @@ import type { EventsRuntime } from "../runtime";
 import { activeKey, insertActiveKey, keyByKid, type KeyRow } from "../store/keys";
 import type { Db } from "../../../lib/db/sql";
 
-const privateKeys = new Map<string, KeyObject>();
-const verifyingKeys = new Map<string, VerifyingKey>();
+/** Keys kept per process: events a node serves at once are far fewer; the oldest-used are dropped past it. */
+const CACHE_MAX = 5000;
+
+/** A Map that forgets its least recently used entry past CACHE_MAX (Map keeps insertion order). */
+class Lru<V> {
+	private readonly map = new Map<string, V>();
+	get(key: string): V | undefined {
+		const v = this.map.get(key);
+		if (v !== undefined) {
+			this.map.delete(key);
+			this.map.set(key, v);
+		}
+		return v;
+	}
+	set(key: string, v: V): void {
+		this.map.set(key, v);
+		if (this.map.size > CACHE_MAX) this.map.delete(this.map.keys().next().value as string);
+	}
+}
+
+const privateKeys = new Lru<KeyObject>();
+const verifyingKeys = new Lru<VerifyingKey>();
 const generating = new Map<string, Promise<GeneratedKey>>();
 
 export interface SigningKey {
