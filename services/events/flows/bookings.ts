@@ -134,14 +134,6 @@ async function takeSeats(rt: EventsRuntime, t: Transaction, buyerId: string, eve
 	if ("kind" in priced) throw refusal(priced);
 	const free = priced.total === 0;
 	if (!free && !input.payment) throw EventsError.paymentRequired();
-	// Types in id order: two bookings of the same two types lock them in the same order (no deadlock).
-	for (const item of [...priced.items].sort((a, b) => a.ticketTypeId.localeCompare(b.ticketTypeId))) {
-		const ok = free ? await sell(db(rt, t), item.ticketTypeId, item.quantity) : await hold(db(rt, t), item.ticketTypeId, item.quantity);
-		if (!ok) {
-			const [now] = await select<{ left: number }>(db(rt, t), `SELECT capacity - sold - held AS left FROM events.ticket_types WHERE id = :id`, { id: item.ticketTypeId });
-			throw EventsError.soldOut(item.ticketTypeId, Math.max(0, now?.left ?? 0));
-		}
-	}
 	const row = await insertBooking(db(rt, t), {
 		id: newId(),
 		eventId,
@@ -162,6 +154,16 @@ async function takeSeats(rt: EventsRuntime, t: Transaction, buyerId: string, eve
 			{ bookingId: row.id, eventId, eventTitle: event.title, buyerId, organizerId: event.organizer_id, quantity: priced.quantity, total: 0, currency: priced.currency },
 			buyerId
 		);
+	}
+	// The seats last: the type's row lock (which every booking of the type waits for) is then held only
+	// from this UPDATE to the commit, not across the ticket signing above. Zero rows rolls it all back.
+	// Types in id order: two bookings of the same two types lock them in the same order (no deadlock).
+	for (const item of [...priced.items].sort((a, b) => a.ticketTypeId.localeCompare(b.ticketTypeId))) {
+		const ok = free ? await sell(db(rt, t), item.ticketTypeId, item.quantity) : await hold(db(rt, t), item.ticketTypeId, item.quantity);
+		if (!ok) {
+			const [now] = await select<{ left: number }>(db(rt, t), `SELECT capacity - sold - held AS left FROM events.ticket_types WHERE id = :id`, { id: item.ticketTypeId });
+			throw EventsError.soldOut(item.ticketTypeId, Math.max(0, now?.left ?? 0));
+		}
 	}
 	return row;
 }

@@ -1,0 +1,180 @@
+/**
+ * Issue 9: ticket sales per second for one event, with no oversell. Every
+ * request is a real booking through the gateway: the event row shared, the
+ * ticket type's seats taken by one conditional UPDATE (the row every sale of
+ * the event serialises on), the booking row, the ticket row with its RS256
+ * signed code, and the outbox event — one transaction. Then a sell-out run
+ * on a small capacity proves the count: exactly the capacity sold, the rest
+ * 409 SOLD_OUT.
+ */
+import type autocannon from "autocannon";
+import { Client } from "pg";
+import { awaitQuietMachine, measureHttp, type HttpMeasurement } from "../lib/measure";
+import { pidsByCommand } from "../lib/processes";
+import { startBenchStack, type BenchStack } from "../lib/stack-client";
+import type { Scenario, ScenarioResult } from "../lib/types";
+
+const BUYERS = 50;
+const SELL_OUT_CAPACITY = 1000;
+const STACK_ENV = { RATE_LIMIT_SCALE: "1000000" };
+/** pretix's published ceiling: 300–400 sales per minute per event; the goal is 100 times its top. */
+const PRETIX_PER_S = 400 / 60;
+const GOAL_PER_S = 100 * PRETIX_PER_S;
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
+
+async function api(baseUrl: string, path: string, token: string | null, body?: unknown) {
+	const headers: Record<string, string> = { "content-type": "application/json" };
+	if (token) headers.authorization = `Bearer ${token}`;
+	const res = await fetch(baseUrl + path, { method: body === undefined ? "GET" : "POST", headers, body: body === undefined ? undefined : JSON.stringify(body) });
+	const text = await res.text();
+	const json = text ? (JSON.parse(text) as Record<string, any>) : {}; // eslint-disable-line @typescript-eslint/no-explicit-any
+	if (res.status >= 300) throw new Error(`${path} answered ${res.status}: ${text.slice(0, 300)}`);
+	return json;
+}
+
+/** A published event with one free ticket type of `capacity` (one ticket per booking). */
+async function saleEvent(stack: BenchStack, organizer: string, capacity: number, title: string): Promise<{ eventId: string; typeId: string }> {
+	const startsAt = new Date(Date.now() + 24 * 3_600_000);
+	const e = await api(stack.baseUrl, "/api/v1/events", organizer, {
+		title,
+		category: "music",
+		startsAt: startsAt.toISOString(),
+		endsAt: new Date(startsAt.getTime() + 4 * 3_600_000).toISOString(),
+		timezone: "Africa/Dar_es_Salaam",
+		venue: { name: "Uwanja wa Taifa", address: "Taifa Rd", city: "Dar es Salaam", lat: -6.853, lng: 39.273 }
+	});
+	const t = await api(stack.baseUrl, `/api/v1/events/${e.id}/ticket-types`, organizer, { name: "Kawaida", price: 0, currency: "TZS", capacity, perOrderLimit: 1 });
+	await api(stack.baseUrl, `/api/v1/events/${e.id}/publish`, organizer, { postToFeed: false });
+	return { eventId: e.id, typeId: t.id };
+}
+
+function bookingRequests(eventId: string, typeId: string, tokens: string[]): autocannon.Request[] {
+	const body = JSON.stringify({ items: [{ ticketTypeId: typeId, quantity: 1 }] });
+	// One request per buyer; connections cycle through them, so sales come from many accounts as at a real launch.
+	return tokens.map(token => ({ method: "POST", path: `/api/v1/events/${eventId}/bookings`, headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body }));
+}
+
+interface Counts {
+	capacity: number;
+	sold: number;
+	held: number;
+	bookings: number;
+	tickets: number;
+}
+
+/** The counters, confirmed bookings and valid tickets in one statement (one snapshot). */
+async function snapshot(db: Client, eventId: string, typeId: string): Promise<Counts> {
+	const { rows } = await db.query(
+		`SELECT t.capacity, t.sold, t.held,
+		        (SELECT count(*)::int FROM events.bookings WHERE event_id = $1 AND status = 'confirmed') AS bookings,
+		        (SELECT count(*)::int FROM events.tickets WHERE event_id = $1 AND status = 'valid') AS tickets
+		 FROM events.ticket_types t WHERE t.id = $2`,
+		[eventId, typeId]
+	);
+	return rows[0];
+}
+
+/** Requests autocannon gave up on may still commit after the run: count once two snapshots a second apart agree. */
+async function counts(db: Client, eventId: string, typeId: string): Promise<Counts> {
+	let last = await snapshot(db, eventId, typeId);
+	for (let i = 0; i < 30; i++) {
+		await new Promise(r => setTimeout(r, 1000));
+		const now = await snapshot(db, eventId, typeId);
+		if (JSON.stringify(now) === JSON.stringify(last)) return now;
+		last = now;
+	}
+	return last;
+}
+
+const scenario: Scenario = {
+	name: "events-sales",
+	title: "ticket sales per second for one event (no oversell)",
+	goal: `over 100 × pretix's 300–400 sales/minute per event: > ${fmt(GOAL_PER_S)} sales/s, and never more tickets than seats`,
+
+	async run(ctx): Promise<ScenarioResult> {
+		ctx.log("one process (Stack single): starting");
+		const stack = await startBenchStack(ctx, "single", STACK_ENV);
+		const db = new Client({ connectionString: stack.notifDatabaseUrl.replace(/_notif$/, "") });
+		let open: HttpMeasurement;
+		let sellOut: HttpMeasurement;
+		let openCounts: Counts;
+		let sellOutCounts: Counts;
+		try {
+			await db.connect();
+			const organizer = await stack.call<string>("bench.createUser", {});
+			ctx.log(`registering ${BUYERS} buyers`);
+			const tokens: string[] = [];
+			for (let i = 0; i < BUYERS; i += 5) tokens.push(...(await Promise.all(Array.from({ length: 5 }, () => stack.call<string>("bench.createUser", {})))));
+			const postgres = pidsByCommand(["postgres"]).map(pid => ({ label: "PostgreSQL", pid }));
+			const watch = [{ label: "node (all services)", pid: stack.proc.pid! }, ...postgres];
+
+			const big = await saleEvent(stack, organizer, 1_000_000, "Bench launch (open capacity)");
+			await awaitQuietMachine(ctx.log);
+			ctx.log("measuring sales with seats to spare");
+			open = await measureHttp({ url: stack.baseUrl, requests: bookingRequests(big.eventId, big.typeId, tokens) }, ctx.settings, watch);
+			openCounts = await counts(db, big.eventId, big.typeId);
+
+			const small = await saleEvent(stack, organizer, SELL_OUT_CAPACITY, "Bench launch (sell-out)");
+			await awaitQuietMachine(ctx.log);
+			ctx.log(`measuring a sell-out of ${SELL_OUT_CAPACITY} seats`);
+			sellOut = await measureHttp({ url: stack.baseUrl, requests: bookingRequests(small.eventId, small.typeId, tokens) }, { ...ctx.settings, warmupS: 0 }, watch);
+			sellOutCounts = await counts(db, small.eventId, small.typeId);
+		} finally {
+			await db.end().catch(() => undefined);
+			await stack.stop();
+		}
+		const consistent = (c: Counts) => c.sold === c.tickets && c.sold === c.bookings && c.held === 0 && c.sold <= c.capacity;
+		const noOversell = consistent(openCounts) && consistent(sellOutCounts) && sellOutCounts.sold === SELL_OUT_CAPACITY;
+		const notes: string[] = [];
+		if (open.non2xx || open.errors) notes.push(`- Open-capacity run: ${open.non2xx} non-2xx and ${open.errors} connection errors — the rate counts 2xx (sales) only.`);
+		if (open.otherCpuPct >= 15) notes.push(`- **Disturbed:** other work used ${fmt(open.otherCpuPct)} % of a core during the run; rerun on a quiet machine.`);
+		notes.push(
+			`- After the open run: ${openCounts.sold} sold = ${openCounts.bookings} confirmed bookings = ${openCounts.tickets} valid tickets, ${openCounts.held} held.`,
+			`- Sell-out run: ${sellOut.ok} requests answered 201 and ${sellOut.non2xx} answered 409 SOLD_OUT; the database holds ${sellOutCounts.sold} sold of ${sellOutCounts.capacity} seats, ${sellOutCounts.tickets} valid tickets, ${sellOutCounts.bookings} confirmed bookings — ${noOversell ? "no oversell" : "**MISMATCH**"}.`,
+			"- Each sale signs its ticket (RS256, 2048-bit key) inside the transaction: that signature, not the seat counter, is the largest share of the CPU per sale. Paid bookings do the same seat step (a hold) and then one `payments.createIntent` call; their rate is bounded by payments and the provider, not by the seats."
+		);
+		return {
+			method: [
+				`- **Request:** \`POST /api/v1/events/:id/bookings\` \`{ items: [{ ticketTypeId, quantity: 1 }] }\` for a free ticket type, answered 201 with the confirmed booking; ${BUYERS} registered buyers, requests cycle through their tokens.`,
+				"- **One transaction per sale:** the event row `FOR SHARE`, the ticket type's `UPDATE … SET sold = sold + 1 WHERE sold + held + 1 <= capacity` (every sale of the event serialises on that row), the booking row, the ticket row with its signed code, the outbox row for `events.booking.confirmed`.",
+				`- **Stack:** \`new Stack("single", { env })\` in a child process (every service in one broker, the real PostgreSQL), \`RATE_LIMIT_SCALE=1000000\`.`,
+				`- **Load:** autocannon in the bench process, ${ctx.settings.connections} connections; open capacity: ${ctx.settings.warmupS} s warm-up then ${ctx.settings.durationS} s measured; sell-out: ${SELL_OUT_CAPACITY} seats, ${ctx.settings.durationS} s with no warm-up, then the counters, bookings and tickets counted in PostgreSQL.`
+			],
+			columns: ["run", "sales/s", "per minute", "p50 ms", "p99 ms", "201", "409", "server CPU %", "PostgreSQL CPU %", "other CPU %"],
+			rows: [
+				{
+					run: "open capacity",
+					"sales/s": fmt(open.rps),
+					"per minute": fmt(open.rps * 60),
+					"p50 ms": fmt(open.p50Ms, 2),
+					"p99 ms": fmt(open.p99Ms, 2),
+					"201": String(open.ok),
+					"409": String(open.non2xx),
+					"server CPU %": fmt(open.processes[0]?.cpuPct ?? NaN),
+					"PostgreSQL CPU %": fmt(open.processes.slice(1).reduce((s, p) => s + (Number.isFinite(p.cpuPct) ? p.cpuPct : 0), 0)),
+					"other CPU %": fmt(open.otherCpuPct)
+				},
+				{
+					run: `sell-out (${SELL_OUT_CAPACITY} seats)`,
+					"sales/s": "—",
+					"per minute": "—",
+					"p50 ms": fmt(sellOut.p50Ms, 2),
+					"p99 ms": fmt(sellOut.p99Ms, 2),
+					"201": String(sellOut.ok),
+					"409": String(sellOut.non2xx),
+					"server CPU %": fmt(sellOut.processes[0]?.cpuPct ?? NaN),
+					"PostgreSQL CPU %": fmt(sellOut.processes.slice(1).reduce((s, p) => s + (Number.isFinite(p.cpuPct) ? p.cpuPct : 0), 0)),
+					"other CPU %": fmt(sellOut.otherCpuPct)
+				}
+			],
+			verdicts: [
+				{ label: "sales/s vs 100 × pretix (400/min)", value: open.rps / GOAL_PER_S, target: "≥ 1", met: open.rps >= GOAL_PER_S },
+				{ label: "sold = tickets = bookings ≤ seats; sell-out sold exactly the capacity", value: noOversell ? 1 : 0, target: "1", met: noOversell }
+			],
+			notes
+		};
+	}
+};
+
+export default scenario;
