@@ -30,6 +30,9 @@ export interface DarajaConfig {
 	reversalEnabled: boolean;
 	/** [U] Whether Daraja honours a reversal of less than the receipt's amount; off → partial refunds go by B2C. */
 	reversalPartial: boolean;
+	/** Initiator of reversals: an API operator of the collecting shortcode (the B2C initiator belongs to the B2C shortcode). */
+	reversalInitiatorName: string;
+	reversalSecurityCredential: string;
 }
 
 export interface SelcomConfig {
@@ -95,6 +98,8 @@ export function loadPaymentsConfig(env: Env, platform: Pick<PlatformConfig, "nod
 	const statusPollFirstS = int(env, "PAYMENTS_STATUS_POLL_FIRST_SECONDS", production ? 45 : test ? 2 : 10, 1, 3600);
 	const transactionType = oneOf(env, "MPESA_TRANSACTION_TYPE", ["CustomerPayBillOnline", "CustomerBuyGoodsOnline"] as const, "CustomerPayBillOnline");
 	const shortCode = str(env, "MPESA_SHORTCODE") ?? "174379";
+	const initiatorName = str(env, "MPESA_INITIATOR_NAME") ?? "testapi";
+	const securityCredential = str(env, "MPESA_SECURITY_CREDENTIAL") ?? "simulator-credential";
 	const daraja: DarajaConfig = {
 		baseUrl: url(env, "MPESA_API_URL", ["http:", "https:"]),
 		consumerKey: str(env, "MPESA_CONSUMER_KEY") ?? null,
@@ -105,13 +110,15 @@ export function loadPaymentsConfig(env: Env, platform: Pick<PlatformConfig, "nod
 		transactionType,
 		partyB: str(env, "MPESA_PARTY_B") ?? shortCode,
 		b2cShortCode: str(env, "MPESA_B2C_SHORTCODE") ?? "600996",
-		initiatorName: str(env, "MPESA_INITIATOR_NAME") ?? "testapi",
-		securityCredential: str(env, "MPESA_SECURITY_CREDENTIAL") ?? "simulator-credential",
+		initiatorName,
+		securityCredential,
 		timestampOffsetMinutes: int(env, "MPESA_TIMESTAMP_OFFSET_MINUTES", 180, -720, 840),
 		tokenRefreshMarginS: int(env, "MPESA_TOKEN_REFRESH_MARGIN_SECONDS", 300, 0, 3000),
 		callbackAllowedIps: list(env, "MPESA_CALLBACK_ALLOWED_IPS"),
 		reversalEnabled: bool(env, "MPESA_REVERSAL_ENABLED", true),
-		reversalPartial: bool(env, "MPESA_REVERSAL_PARTIAL", false)
+		reversalPartial: bool(env, "MPESA_REVERSAL_PARTIAL", false),
+		reversalInitiatorName: str(env, "MPESA_REVERSAL_INITIATOR_NAME") ?? initiatorName,
+		reversalSecurityCredential: str(env, "MPESA_REVERSAL_SECURITY_CREDENTIAL") ?? securityCredential
 	};
 	if (production && (!daraja.consumerKey || !daraja.consumerSecret || !str(env, "MPESA_PASSKEY")))
 		throw new ConfigError("MPESA_CONSUMER_KEY", "MPESA_CONSUMER_KEY, MPESA_CONSUMER_SECRET and MPESA_PASSKEY are required when NODE_ENV=production");

@@ -129,8 +129,8 @@ export function darajaAdapter(cfg: DarajaConfig, where: Endpoints, timeoutMs: nu
 				r = await call(
 					"/mpesa/reversal/v1/request",
 					reversalBody({
-						initiatorName: cfg.initiatorName,
-						securityCredential: cfg.securityCredential,
+						initiatorName: cfg.reversalInitiatorName,
+						securityCredential: cfg.reversalSecurityCredential,
 						receipt: req.receipt,
 						amount: toRailUnits(req.amountMinor, req.currency),
 						receiverParty: cfg.partyB,

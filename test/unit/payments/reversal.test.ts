@@ -92,6 +92,21 @@ describe("payments: M-Pesa reversal (pure parts)", () => {
 		expect(a.mpesa.parseCallback({ body: failed, headers: {}, ip: null })).to.deep.include({ claims: "failed", code: "MPESA_R000002", eventKey: "reversal:12345-67890-1:R000002" });
 	});
 
+	it("reads its configuration: on, full reversals only, the B2C initiator unless the reversal one is set", () => {
+		const platform = { nodeEnv: "test", simulatorsEnabled: true, publicUrl: "http://localhost:3000" };
+		expect(loadPaymentsConfig({ MPESA_INITIATOR_NAME: "b2cop", MPESA_SECURITY_CREDENTIAL: "c1" }, platform).daraja).to.include({
+			reversalEnabled: true,
+			reversalPartial: false,
+			reversalInitiatorName: "b2cop",
+			reversalSecurityCredential: "c1"
+		});
+		const set = loadPaymentsConfig(
+			{ MPESA_REVERSAL_ENABLED: "false", MPESA_REVERSAL_PARTIAL: "true", MPESA_REVERSAL_INITIATOR_NAME: "revop", MPESA_REVERSAL_SECURITY_CREDENTIAL: "c2" },
+			platform
+		).daraja;
+		expect(set).to.include({ reversalEnabled: false, reversalPartial: true, reversalInitiatorName: "revop", reversalSecurityCredential: "c2" });
+	});
+
 	describe("refund route", () => {
 		const facts = (f: Partial<RefundRouteFacts> = {}): RefundRouteFacts => ({
 			reversible: true,
