@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm test: the whole suite in one process, then the integration suite split
-# across three nodes over RabbitMQ with the Redis cacher. Ends with one
+# across four nodes (the deployments' node groups) over RabbitMQ with the Redis cacher. Ends with one
 # "N passed, N failed" line for both runs together.
 set -uo pipefail
 cd "$(dirname "$0")/.."

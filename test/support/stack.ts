@@ -2,8 +2,8 @@
  * The running platform the integration tests talk to, in the topology chosen
  * by TEST_TOPOLOGY:
  *   single  every service in one broker in this process (the embedded shape)
- *   split   three node processes over RabbitMQ with the Redis cacher, and a
- *           client broker here for calling actions
+ *   split   four node processes (the deployments' node groups) over RabbitMQ
+ *           with the Redis cacher, and a client broker here for calling actions
  * Started once per run, on first use; tests can take a service's node down and
  * bring it back to prove durability.
  */
@@ -27,7 +27,9 @@ const fixture = (name: string) => path.join(FIXTURES, "services", `${name}.servi
 const GROUPS: Record<string, { services: string[]; fixtures: string[] }> = {
 	// files runs beside api: multipart bytes stay in-process (docs/files.md).
 	gateway: { services: ["api", "files"], fixtures: [] },
-	core: { services: ["auth", "users", "payments", "notifications"], fixtures: ["eventsource"] },
+	core: { services: ["auth", "users", "payments"], fixtures: ["eventsource"] },
+	// Alone, as in the deployments: it can restart while every other domain keeps working.
+	notifications: { services: ["notifications"], fixtures: [] },
 	business: { services: ["commerce", "events", "social", "messages"], fixtures: ["eventsink", "fixtures", "filecheck", "paymentsink"] }
 };
 

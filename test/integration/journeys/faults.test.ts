@@ -1,0 +1,142 @@
+/**
+ * Journeys under faults (issue 13): a node restarting mid-journey, and (split
+ * topology) RabbitMQ and Redis dropping every connection while a purchase is
+ * under way. Money and messages still arrive exactly once: one "paid" step in
+ * the order's history, the seller's share in the wallet once, one notification.
+ *
+ * In one process "a node" is the service itself (destroyed and loaded again);
+ * in split it is the whole node process of its group.
+ */
+import { execFileSync } from "node:child_process";
+import { expect } from "chai";
+import { splitCommission } from "../../../services/payments/rules/money";
+import { TOPOLOGY } from "../../support/environment";
+import { getStack, type Stack } from "../../support/stack";
+import { createUser, type TestUser } from "../../support/users";
+import { sleep, waitFor } from "../../support/wait";
+import { png, upload } from "../files/support";
+import { adminToken } from "../payments/support";
+import { ADDRESS, answerPrompt, api, idempotencyKey, mobile, must, notificationTypes, until, type Json } from "./support";
+
+describe("journeys: faults", function () {
+	this.timeout(240_000);
+	let stack: Stack;
+	let seller: TestUser;
+	let shop: Json;
+
+	before(async () => {
+		stack = await getStack();
+		seller = await createUser(stack);
+		const admin = await adminToken(stack, await createUser(stack));
+		shop = await must(api(stack, seller, "POST", "/commerce/shops", { name: `Fundi Simu ${Date.now()}`, category: "electronics", region: "Mombasa", city: "Mombasa", phone: "+254712000444", currency: "KES" }), 201);
+		const doc = await upload(stack, seller, await png(600, 400), { purpose: "verification", filename: "id.png", type: "image/png" });
+		await must(api(stack, seller, "POST", `/commerce/shops/${shop.id}/verification`, { documentFileIds: [doc.json.id], nationalId: "27654321" }), 201);
+		await must(api(stack, admin, "POST", `/commerce/shops/${shop.id}/verification/approve`), 200);
+	});
+
+	async function checkout(buyer: TestUser, price = 200_000): Promise<{ order: Json; intentId: string }> {
+		const product = await must(api(stack, seller, "POST", `/commerce/shops/${shop.id}/products`, { title: `Chaja ${Date.now()}`, price, currency: "KES", stock: 5, status: "active" }), 201);
+		await must(api(stack, buyer, "POST", "/commerce/cart/items", { productId: product.id, quantity: 1 }), 201);
+		const result = await must(api(stack, buyer, "POST", "/commerce/checkout", { shippingAddress: ADDRESS, payment: { provider: "mpesa", phone: mobile("KE") } }, idempotencyKey()), 201);
+		return { order: result.orders[0], intentId: result.payment.intentId };
+	}
+
+	/** Ships, confirms and checks the seller was paid this order's share exactly once. */
+	async function finish(buyer: TestUser, order: Json): Promise<void> {
+		const walletBefore = (await must(api(stack, seller, "GET", "/payments/wallet?currency=KES"), 200)).available;
+		await must(api(stack, seller, "POST", `/commerce/orders/${order.id}/ship`, {}), 200);
+		await must(api(stack, buyer, "POST", `/commerce/orders/${order.id}/confirm-delivery`), 200);
+		const done = await until(stack, buyer, `/commerce/orders/${order.id}`, o => o.status === "completed", "the order to complete");
+		expect(done.history.filter((h: Json) => h.to === "paid")).to.have.length(1);
+		const { net } = splitCommission(order.total, 500);
+		await until(stack, seller, "/payments/wallet?currency=KES", w => w.available === walletBefore + net, "the seller's share, once");
+		await sleep(500);
+		expect((await must(api(stack, seller, "GET", "/payments/wallet?currency=KES"), 200)).available).to.equal(walletBefore + net);
+	}
+
+	const count = (types: string[], type: string) => types.filter(t => t === type).length;
+
+	it("the business node (commerce) goes down after checkout and the payment arrives meanwhile: paid once when it returns", async () => {
+		const buyer = await createUser(stack);
+		const { order, intentId } = await checkout(buyer);
+		const paidNoticesBefore = count(await notificationTypes(stack, seller), "commerce.order_paid");
+		await stack.takeDown("commerce");
+		try {
+			await answerPrompt(stack, buyer, intentId, "success");
+			await until(stack, buyer, `/payments/intents/${intentId}`, i => i.status === "succeeded", "the payment to succeed while commerce is down");
+		} finally {
+			await stack.bringUp("commerce");
+		}
+		await until(stack, buyer, `/commerce/orders/${order.id}`, o => o.status === "paid", "the order to be paid after the restart", 60_000);
+		await waitFor(async () => count(await notificationTypes(stack, seller), "commerce.order_paid") === paidNoticesBefore + 1, "the seller's paid notification", 30_000, 200);
+		await finish(buyer, order);
+		await sleep(500);
+		expect(count(await notificationTypes(stack, seller), "commerce.order_paid")).to.equal(paidNoticesBefore + 1);
+	});
+
+	it("the payments node goes down while the buyer answers the prompt: reconciliation books it once after the restart", async () => {
+		const buyer = await createUser(stack);
+		const { order, intentId } = await checkout(buyer);
+		await until(stack, buyer, `/payments/intents/${intentId}`, i => Boolean(i.providerReference), "the prompt to be sent");
+		const intent = await must(api(stack, buyer, "GET", `/payments/intents/${intentId}`), 200);
+		await stack.takeDown("payments");
+		try {
+			// The customer pays; the provider's callback finds no payments service (and is not retried by the simulator).
+			const res = await fetch(`${stack.apiUrl}/sim/mpesa/payments/${encodeURIComponent(intent.providerReference)}/complete`, {
+				method: "POST",
+				headers: { "content-type": "application/json" },
+				body: JSON.stringify({ outcome: "success" })
+			});
+			expect(res.status).to.equal(200);
+		} finally {
+			await stack.bringUp("payments");
+		}
+		await until(stack, buyer, `/commerce/orders/${order.id}`, o => o.status === "paid", "reconciliation to find the payment", 90_000);
+		await finish(buyer, order);
+	});
+
+	it("the notifications node goes down while a message is sent: the offline member is told once when it returns", async () => {
+		const buyer = await createUser(stack);
+		const conversation = await must(api(stack, buyer, "POST", "/messages/conversations", { memberIds: [seller.userId] }), 201);
+		const before = count(await notificationTypes(stack, seller), "message.new");
+		await stack.takeDown("notifications");
+		try {
+			await must(api(stack, buyer, "POST", `/messages/conversations/${conversation.id}/messages`, { clientId: `f-${Date.now()}`, text: "Bado iko?" }), 201);
+		} finally {
+			await stack.bringUp("notifications");
+		}
+		await waitFor(async () => count(await notificationTypes(stack, seller), "message.new") === before + 1, "one message notification", 60_000, 200);
+		await sleep(1000);
+		expect(count(await notificationTypes(stack, seller), "message.new")).to.equal(before + 1);
+	});
+
+	describe("shared infrastructure dropping its connections (split)", () => {
+		before(function () {
+			if (TOPOLOGY !== "split") this.skip(); // one process uses neither RabbitMQ nor Redis
+		});
+
+		it("RabbitMQ restarting mid-purchase: the nodes reconnect and the order is paid once", async () => {
+			const buyer = await createUser(stack);
+			const { order, intentId } = await checkout(buyer);
+			execFileSync("rabbitmqctl", ["stop_app"], { stdio: "ignore" });
+			try {
+				await sleep(2000);
+			} finally {
+				execFileSync("rabbitmqctl", ["start_app"], { stdio: "ignore" });
+			}
+			await waitFor(async () => (await api(stack, buyer, "GET", `/payments/intents/${intentId}`)).status === 200, "the nodes to talk again", 90_000, 500);
+			await answerPrompt(stack, buyer, intentId, "success");
+			await until(stack, buyer, `/commerce/orders/${order.id}`, o => o.status === "paid", "the order to be paid after RabbitMQ came back", 90_000);
+			await finish(buyer, order);
+		});
+
+		it("Redis dropping every client mid-purchase: the nodes reconnect and the order is paid once", async () => {
+			const buyer = await createUser(stack);
+			const { order, intentId } = await checkout(buyer);
+			execFileSync("redis-cli", ["-h", "127.0.0.1", "CLIENT", "KILL", "TYPE", "normal"], { stdio: "ignore" });
+			await answerPrompt(stack, buyer, intentId, "success");
+			await until(stack, buyer, `/commerce/orders/${order.id}`, o => o.status === "paid", "the order to be paid after Redis dropped its clients", 60_000);
+			await finish(buyer, order);
+		});
+	});
+});
