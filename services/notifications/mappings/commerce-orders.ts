@@ -6,20 +6,14 @@
  * delivery marked by the system, of a cancellation (payment failed or
  * expired, or by the seller) and of a refund. Category "commerce". The
  * buyer's payment itself is announced by payments (payment.succeeded).
+ * Data carries the ids (and the order number, the cancellation reason, the
+ * rating) the app needs to open the right screen.
  */
-import type { Language } from "../../../lib/events/catalogue";
 import { displayAmount } from "./payments";
 import { registerEventMapping } from "./registry";
 
 const orderData = (d: { orderId: string }) => ({ orderId: d.orderId });
-const orderParams = (d: { number: string; total: number; currency: string }) => ({ number: d.number, amount: displayAmount(d.total, d.currency) });
-
-const CANCEL_REASONS: Record<string, Record<Language, string>> = {
-	payment_failed: { en: "the payment did not go through; the items are back in your cart", sw: "malipo hayakufanikiwa; bidhaa zimerudi kwenye kikapu chako" },
-	payment_expired: { en: "the payment was not confirmed in time; the items are back in your cart", sw: "malipo hayakuthibitishwa kwa wakati; bidhaa zimerudi kwenye kikapu chako" },
-	buyer_cancelled: { en: "the buyer cancelled it", sw: "mnunuzi ameighairi" },
-	seller_cancelled: { en: "the seller cancelled it; any payment is refunded in full", sw: "muuzaji ameighairi; malipo yoyote yanarudishwa yote" }
-};
+const orderParams = (d: { total: number; currency: string }) => ({ amount: displayAmount(d.total, d.currency) });
 
 registerEventMapping("commerce.order.paid", {
 	type: "commerce.order_paid",
@@ -27,7 +21,7 @@ registerEventMapping("commerce.order.paid", {
 	template: "commerce.order_paid",
 	recipients: d => [d.sellerId],
 	params: orderParams,
-	data: orderData
+	data: d => ({ orderId: d.orderId, number: d.number })
 });
 
 registerEventMapping("commerce.order.shipped", {
@@ -35,7 +29,6 @@ registerEventMapping("commerce.order.shipped", {
 	category: "commerce",
 	template: "commerce.order_shipped",
 	recipients: d => [d.buyerId],
-	params: d => ({ number: d.number }),
 	data: orderData
 });
 
@@ -45,7 +38,6 @@ registerEventMapping("commerce.order.delivered", {
 	category: "commerce",
 	template: "commerce.order_delivered",
 	recipients: d => (d.by === "system" ? [d.buyerId, d.sellerId] : []),
-	params: d => ({ number: d.number }),
 	data: orderData
 });
 
@@ -63,7 +55,6 @@ registerEventMapping("commerce.order.cancelled", {
 	template: "commerce.order_cancelled",
 	// Nobody is told of their own cancellation; a seller never heard of an order that was never paid.
 	recipients: d => (d.reason === "buyer_cancelled" ? [d.sellerId] : [d.buyerId]),
-	params: (d, lang) => ({ number: d.number, reason: CANCEL_REASONS[d.reason]?.[lang] ?? d.reason }),
 	data: d => ({ orderId: d.orderId, reason: d.reason })
 });
 
@@ -80,7 +71,6 @@ registerEventMapping("commerce.order.disputed", {
 	category: "commerce",
 	template: "commerce.order_disputed",
 	recipients: d => [d.sellerId],
-	params: d => ({ number: d.number }),
 	data: d => ({ orderId: d.orderId, disputeId: d.disputeId })
 });
 
@@ -97,6 +87,5 @@ registerEventMapping("commerce.review.created", {
 	category: "commerce",
 	template: "commerce.review_created",
 	recipients: d => (d.sellerId === d.authorId ? [] : [d.sellerId]),
-	params: d => ({ rating: String(d.rating) }),
-	data: d => ({ productId: d.productId, reviewId: d.reviewId })
+	data: d => ({ productId: d.productId, reviewId: d.reviewId, rating: String(d.rating) })
 });

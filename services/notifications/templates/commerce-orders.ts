@@ -1,10 +1,9 @@
 /**
  * Orders, disputes and reviews (commerce.order.*, commerce.dispute.resolved,
- * commerce.review.created). Variables: {{number}} (the order number,
- * NX-YYMMDD-XXXXXX), {{amount}} (with its currency), {{reason}} (a cancellation
- * reason already in the recipient's language), {{rating}} (1–5). Events whose
- * payload the users trust score fixes (completed, refunded, resolved) carry no
- * number: the notification's data opens the order.
+ * commerce.review.created). The only variable is {{amount}} (with its
+ * currency) on a paid order: the notification's data (orderId, reason) opens
+ * the order in the app, which shows its number, and the texts stay within one
+ * SMS segment.
  */
 import type { Template, TemplateTexts } from "./types";
 
@@ -25,39 +24,39 @@ export const commerceOrdersTemplates: Record<
 	Template
 > = {
 	"commerce.order_paid": {
-		en: texts("New paid order", "Order {{number}} ({{amount}}) is paid. Please ship it.", "Hello,"),
-		sw: texts("Oda mpya imelipwa", "Oda {{number}} ({{amount}}) imelipwa. Tafadhali isafirishe.", "Habari,")
+		en: texts("New paid order", "A new order of {{amount}} is paid. Please ship it.", "Hello,"),
+		sw: texts("Oda mpya imelipwa", "Oda mpya ya {{amount}} imelipwa. Tafadhali isafirishe.", "Habari,")
 	},
 	"commerce.order_shipped": {
-		en: texts("Your order is on its way", "Order {{number}} has been shipped. Confirm delivery in the app when it arrives.", "Hello,"),
-		sw: texts("Oda yako iko njiani", "Oda {{number}} imesafirishwa. Thibitisha kupokea kwenye programu ikifika.", "Habari,")
+		en: texts("Your order is on its way", "Your order has been shipped. Confirm delivery in the app when it arrives.", "Hello,"),
+		sw: texts("Oda yako iko njiani", "Oda yako imesafirishwa. Thibitisha kupokea kwenye programu ikifika.", "Habari,")
 	},
 	"commerce.order_delivered": {
-		en: texts("Order marked delivered", "Order {{number}} is marked delivered. The seller is paid soon unless a dispute is opened.", "Hello,"),
-		sw: texts("Oda imewekwa kuwa imefika", "Oda {{number}} imewekwa kuwa imefika. Muuzaji atalipwa hivi karibuni isipokuwa malalamiko yafunguliwe.", "Habari,")
+		en: texts("Order marked delivered", "An order is marked delivered. The seller is paid soon unless a dispute is opened.", "Hello,"),
+		sw: texts("Oda imewekwa kuwa imefika", "Oda imewekwa kuwa imefika. Muuzaji atalipwa hivi karibuni isipokuwa malalamiko yafunguliwe.", "Habari,")
 	},
 	"commerce.order_completed": {
 		en: texts("Order completed", "An order is complete and its payment is in your Nexgate wallet.", "Hello,"),
 		sw: texts("Oda imekamilika", "Oda imekamilika na malipo yake yako kwenye pochi yako ya Nexgate.", "Habari,")
 	},
 	"commerce.order_cancelled": {
-		en: texts("Order cancelled", "Order {{number}} was cancelled: {{reason}}.", "Hello,"),
-		sw: texts("Oda imeghairiwa", "Oda {{number}} imeghairiwa: {{reason}}.", "Habari,")
+		en: texts("Order cancelled", "An order was cancelled. Open it in the app to see why; if it was not paid, its items are back in the cart.", "Hello,"),
+		sw: texts("Oda imeghairiwa", "Oda imeghairiwa. Ifungue kwenye programu uone sababu; kama haikulipwa, bidhaa zimerudi kwenye kikapu.", "Habari,")
 	},
 	"commerce.order_refunded": {
 		en: texts("Order refunded", "Your order was refunded. The money is on its way back to you.", "Hello,"),
 		sw: texts("Oda imerudishiwa pesa", "Oda yako imerudishiwa pesa. Pesa iko njiani kurudi kwako.", "Habari,")
 	},
 	"commerce.order_disputed": {
-		en: texts("Order disputed", "The buyer opened a dispute on order {{number}}. Its payment is held until our team decides.", "Hello,"),
-		sw: texts("Malalamiko kuhusu oda", "Mnunuzi amefungua malalamiko kuhusu oda {{number}}. Malipo yanashikiliwa hadi timu yetu iamue.", "Habari,")
+		en: texts("Order disputed", "A buyer opened a dispute on an order. Its payment is held until our team decides.", "Hello,"),
+		sw: texts("Malalamiko kuhusu oda", "Mnunuzi amefungua malalamiko kuhusu oda. Malipo yanashikiliwa hadi timu yetu iamue.", "Habari,")
 	},
 	"commerce.dispute_resolved": {
 		en: texts("Dispute decided", "Our team decided a dispute on one of your orders. Open it in the app to see the outcome.", "Hello,"),
 		sw: texts("Malalamiko yameamuliwa", "Timu yetu imeamua malalamiko kuhusu oda yako. Ifungue kwenye programu uone matokeo.", "Habari,")
 	},
 	"commerce.review_created": {
-		en: texts("New review", "A buyer rated your product {{rating}} out of 5.", "Hello,"),
-		sw: texts("Tathmini mpya", "Mnunuzi ameipa bidhaa yako alama {{rating}} kati ya 5.", "Habari,")
+		en: texts("New review", "A buyer reviewed your product. Open it in the app to read and reply.", "Hello,"),
+		sw: texts("Tathmini mpya", "Mnunuzi ameitathmini bidhaa yako. Ifungue kwenye programu usome na ujibu.", "Habari,")
 	}
 };
