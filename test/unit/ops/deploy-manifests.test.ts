@@ -80,13 +80,13 @@ describe("deployment manifests", () => {
 			expect(new Set(seen).size).to.equal(seen.length);
 		});
 
-		it("has the migration Job, PodDisruptionBudgets, the gateway autoscaler, Service and Ingress", () => {
+		it("has the migration Job, PodDisruptionBudgets, the gateway and business autoscalers, Service and Ingress", () => {
 			const job = docsByKind.Job.find((j: Doc) => j.metadata.name === "nexgate-migrate");
 			expect(job.spec.template.spec.containers[0].command).to.deep.equal(["node", "dist/bin/migrate.js"]);
 			const deployments = docsByKind.Deployment.map((d: Doc) => d.metadata.name);
 			const pdbTargets = docsByKind.PodDisruptionBudget.map((p: Doc) => p.spec.selector.matchLabels["app.kubernetes.io/name"]);
 			expect(pdbTargets.sort()).to.deep.equal([...deployments].sort());
-			expect(docsByKind.HorizontalPodAutoscaler.map((h: Doc) => h.spec.scaleTargetRef.name)).to.include("nexgate-gateway");
+			expect(docsByKind.HorizontalPodAutoscaler.map((h: Doc) => h.spec.scaleTargetRef.name)).to.include.members(["nexgate-gateway", "nexgate-business"]);
 			expect(docsByKind.Service.some((s: Doc) => s.metadata.name === "nexgate-gateway")).to.equal(true);
 			expect(docsByKind.Ingress[0].spec.rules[0].host).to.equal("api.nexgate.co.tz");
 		});
