@@ -5,8 +5,8 @@
  * bytes of the uuid in base64url (22 characters instead of 36) — and the
  * registered JWT claims `nbf` / `exp` (epoch seconds) for the validity window,
  * so that any JWT library that checks nbf/exp enforces the window too.
- * Nothing personal is in the code: a scanner shows the holder's name only when
- * online, from the check-in answer.
+ * Nothing personal is in the code (a photographed QR code tells nobody who
+ * holds it).
  */
 
 export interface TicketClaims {
