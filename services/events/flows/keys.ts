@@ -47,7 +47,7 @@ export async function rotateKey(rt: EventsRuntime, userId: string, eventId: stri
 	await inTransaction(rt.sequelize, async t => {
 		const db = { sequelize: rt.sequelize, t };
 		// Lock the event row: two rotations at once serialise instead of one finding no active key to retire.
-		await eventRef(db, eventId, "update");
+		await eventRef(db, eventId, "exclusive");
 		await retireActiveKey(db, eventId);
 		await insertActiveKey(db, { kid: key.kid, eventId, publicKeyPem: key.publicKeyPem, privateKeyEnc: encryptPrivateKey(key.privateKeyPem, key.kid, rt.cfg.tickets.keyEncryptionKey) });
 	});

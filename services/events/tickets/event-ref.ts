@@ -12,8 +12,12 @@ export interface EventRef {
 	ends_at: Date;
 }
 
-export async function eventRef(db: Db, id: string, lock: "share" | "update" | null = null): Promise<EventRef | null> {
-	const suffix = lock === "share" ? "FOR SHARE" : lock === "update" ? "FOR UPDATE" : "";
+/**
+ * `share` keeps the event's status still while a ticket moves; `exclusive` (FOR NO KEY UPDATE)
+ * serialises key rotations without blocking the foreign-key checks of bookings and check-ins.
+ */
+export async function eventRef(db: Db, id: string, lock: "share" | "exclusive" | null = null): Promise<EventRef | null> {
+	const suffix = lock === "share" ? "FOR SHARE" : lock === "exclusive" ? "FOR NO KEY UPDATE" : "";
 	const [row] = await select<EventRef>(db, `SELECT id, organizer_id, status, starts_at, ends_at FROM events.events WHERE id = :id ${suffix}`, { id });
 	return row ?? null;
 }
