@@ -30,6 +30,7 @@ export const verificationActions: ActionGroup = {
 				businessRegNo: ctx.params.businessRegNo
 			});
 			ctx.meta.$statusCode = 201;
+			ctx.meta.$location = `/api/v1/commerce/shops/${v.shopId}/verification`;
 			return v;
 		}
 	},

@@ -7,6 +7,7 @@
  */
 import { select, uuidArray } from "../../../lib/db/sql";
 import type { CommerceRuntime } from "../runtime";
+import { IN_STOCK } from "../store/search";
 import { ratingOf } from "./shops";
 
 export interface ProductCard {
@@ -55,7 +56,7 @@ export async function productCards(rt: CommerceRuntime, ids: string[]): Promise<
 		{ sequelize: rt.sequelize },
 		`SELECT p.id, p.title, p.price_min, p.currency, p.status, p.shop_id, p.seller_id, s.status AS shop_status,
 		        (SELECT i.file_id FROM commerce.product_images i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1) AS image_file_id,
-		        EXISTS (SELECT 1 FROM commerce.product_variants v WHERE v.product_id = p.id AND v.deleted_at IS NULL AND v.stock > 0) AS in_stock
+		        ${IN_STOCK} AS in_stock
 		   FROM commerce.products p JOIN commerce.shops s ON s.id = p.shop_id
 		  WHERE p.id = ANY(:ids::uuid[]) AND p.deleted_at IS NULL`,
 		{ ids: uuidArray(unique) }

@@ -48,6 +48,12 @@ export interface SearchQuery {
 	limit: number;
 }
 
+/**
+ * Per row, on the variants' product index. Written as a scalar subquery with LIMIT rather than EXISTS:
+ * PostgreSQL turns an EXISTS in the select list into a hashed subplan over every variant (a full scan per page).
+ */
+export const IN_STOCK = `coalesce((SELECT true FROM commerce.product_variants v WHERE v.product_id = p.id AND v.deleted_at IS NULL AND v.stock > 0 LIMIT 1), false)`;
+
 const SCORE: Record<Mode, string> = {
 	fulltext: `round(ts_rank_cd(p.search, to_tsquery('simple', :tsquery))::numeric, 6)`,
 	similar: `round(word_similarity(:words, lower(p.title))::numeric, 6)`
@@ -79,8 +85,9 @@ export function searchProducts(db: Db, q: SearchQuery): Promise<SummaryRow[]> {
 		if (q.after) where.push(`(${score}, p.id) < (:k0::numeric, :k1::uuid)`);
 	} else {
 		const key = KEY[q.sort === "relevance" ? "newest" : q.sort];
-		// Drafts have no published_at: an owner's list orders them by creation instead.
-		const expr = key.expr === "p.published_at" ? "coalesce(p.published_at, p.created_at)" : key.expr;
+		// Drafts have no published_at: an owner's list orders them by creation instead. Active products always
+		// have one, so the public catalog sorts on the bare column, which its indexes carry.
+		const expr = key.expr === "p.published_at" && q.ownerStatus !== null ? "coalesce(p.published_at, p.created_at)" : key.expr;
 		order = `${expr} ${key.dir}, p.id ${key.dir}`;
 		if (q.after) where.push(`(${expr}, p.id) ${key.dir === "DESC" ? "<" : ">"} (:k0::${key.cast}, :k1::uuid)`);
 	}
@@ -91,7 +98,7 @@ export function searchProducts(db: Db, q: SearchQuery): Promise<SummaryRow[]> {
 		        to_char(coalesce(p.published_at, p.created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS published_key,
 		        s.name AS shop_name, s.slug AS shop_slug, s.city AS shop_city,
 		        (SELECT i.file_id FROM commerce.product_images i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1) AS image_file_id,
-		        EXISTS (SELECT 1 FROM commerce.product_variants v WHERE v.product_id = p.id AND v.deleted_at IS NULL AND v.stock > 0) AS in_stock,
+		        ${IN_STOCK} AS in_stock,
 		        ${score} AS score
 		   FROM commerce.products p JOIN commerce.shops s ON s.id = p.shop_id
 		  WHERE ${where.join(" AND ")}

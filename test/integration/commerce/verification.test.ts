@@ -44,6 +44,7 @@ describe("commerce: seller verification", function () {
 			body: { documentFileIds: [doc], nationalId: "1990 0101 1234 5000 0123", businessRegNo: "BRELA-123456" }
 		});
 		expect(res.status, res.text).to.equal(201);
+		expect(res.headers.get("location")).to.equal(`/api/v1/commerce/shops/${shop.id}/verification`);
 		expect(res.json).to.include({ shopId: shop.id, status: "pending", businessRegNo: "BRELA-123456", reason: null });
 		expect(res.json.nationalId).to.match(/^•+0123$/);
 		expect(res.json.documentFileIds).to.deep.equal([doc]);
