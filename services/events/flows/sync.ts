@@ -8,7 +8,7 @@
  */
 import { inTransaction } from "../../../lib/db/transaction";
 import { newId } from "../../../lib/ids";
-import { decideSync, type CheckInResult } from "../rules/checkin";
+import { decideSync, type CheckInResult, type Verification } from "../rules/checkin";
 import type { EventsRuntime } from "../runtime";
 import { checkinByNonce, firstEntry, insertCheckin, markConflict } from "../store/checkins";
 import type { ScannerRow } from "../store/scanners";
@@ -41,6 +41,9 @@ export interface SyncAnswer {
 	conflicts: Conflict[];
 }
 
+/** Tickets judged at once: below the shared connection pool (10), so online check-ins still get connections. */
+const SYNC_CONCURRENCY = 4;
+
 const ref = (scannerId: string, nonce: string, at: Date): ScanRef => ({ scannerId, nonce, scannedAt: at.toISOString() });
 
 export async function syncScans(rt: EventsRuntime, scanner: ScannerRow, eventId: string, scans: OfflineScan[]): Promise<SyncAnswer> {
@@ -54,13 +57,19 @@ export async function syncScans(rt: EventsRuntime, scanner: ScannerRow, eventId:
 
 	const results: SyncAnswer["results"] = new Array(scans.length);
 	const conflicts: Conflict[] = [];
+	// Verify first (CPU only); then each ticket's scans in time order, different tickets side by side.
+	const byTicket = new Map<string, Array<(typeof timed)[number] & { v: Verification }>>();
 	for (const scan of timed) {
 		const v = await verifyForEvent(rt, { sequelize: rt.sequelize }, scan.code, eventId, scan.at);
-		if (v.result === "invalid_signature" || v.result === "wrong_event" || !v.claims) {
-			results[scan.i] = { nonce: scan.nonce, result: v.result };
-			continue;
+		if (v.result === "invalid_signature" || v.result === "wrong_event" || !v.claims) results[scan.i] = { nonce: scan.nonce, result: v.result };
+		else {
+			const list = byTicket.get(v.claims.ticketId) ?? [];
+			list.push({ ...scan, v });
+			byTicket.set(v.claims.ticketId, list);
 		}
-		const ticketId = v.claims.ticketId;
+	}
+	const judgeScan = async (ticketId: string, scan: (typeof timed)[number] & { v: Verification }) => {
+		const v = scan.v;
 		const judged = await inTransaction(rt.sequelize, async t => {
 			const db = { sequelize: rt.sequelize, t };
 			const row = await lockForScan(db, ticketId);
@@ -100,6 +109,15 @@ export async function syncScans(rt: EventsRuntime, scanner: ScannerRow, eventId:
 		});
 		results[scan.i] = judged.answer;
 		conflicts.push(...judged.found);
-	}
+	};
+	const groups = [...byTicket.entries()];
+	const worker = async () => {
+		for (let g = groups.shift(); g; g = groups.shift()) for (const scan of g[1]) await judgeScan(g[0], scan);
+	};
+	// Every worker finishes before the answer (or the first error) leaves: no transaction outlives the request.
+	const settled = await Promise.allSettled(Array.from({ length: Math.min(SYNC_CONCURRENCY, groups.length) }, worker));
+	const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+	if (failed) throw failed.reason;
+	conflicts.sort((a, b) => a.duplicate.scannedAt.localeCompare(b.duplicate.scannedAt) || a.ticketId.localeCompare(b.ticketId));
 	return { results, conflicts };
 }

@@ -156,6 +156,26 @@ describe("events: check-in", function () {
 			expect(again.conflicts).to.deep.equal([]);
 		});
 
+		it("a big upload (60 tickets, each scanned twice) is judged per ticket in time order; a re-upload replays it", async () => {
+			const tickets: Array<{ code: string; id: string }> = [];
+			for (let i = 0; i < 6; i++) tickets.push(...(await book(stack, buyer, event.id, event.single, 10)).tickets);
+			const base = Date.now() - 60_000;
+			const scans = tickets.flatMap((t, i) => [
+				{ code: t.code, nonce: `big-${i}-late`, scannedAt: new Date(base + 30_000 + i).toISOString() },
+				{ code: t.code, nonce: `big-${i}-early`, scannedAt: new Date(base + i).toISOString() }
+			]);
+			const res = ok(await sync(stack, event.id, gateB.token, scans)).json;
+			expect(res.results).to.have.length(120);
+			expect(res.results.filter((r: { nonce: string; result: string }) => r.nonce.endsWith("-early")).every((r: { result: string }) => r.result === "ok")).to.equal(true);
+			expect(res.results.filter((r: { nonce: string; result: string }) => r.nonce.endsWith("-late")).every((r: { result: string }) => r.result === "already_checked_in")).to.equal(true);
+			expect(res.conflicts).to.have.length(60);
+			const [row] = await coreQuery<{ used: string }>("SELECT count(*) AS used FROM events.tickets WHERE id = ANY($1::uuid[]) AND status = 'used' AND entries = 1", [tickets.map(t => t.id)]);
+			expect(Number(row.used)).to.equal(60);
+			const again = ok(await sync(stack, event.id, gateB.token, scans)).json;
+			expect(again.results.every((r: { replayed?: boolean }) => r.replayed === true)).to.equal(true);
+			expect(again.conflicts).to.deep.equal([]);
+		});
+
 		it("judges each scan at its own time and refuses junk per scan", async () => {
 			const { tickets } = await book(stack, buyer, event.id, event.single);
 			const res = ok(
