@@ -88,6 +88,7 @@ describe("events: signing keys", function () {
 
 	it("400 for a bad id, 401 to rotate without a token, 403 for someone else's event, 404 for a draft", async () => {
 		expect((await api(stack, "/nope/keys", null)).status).to.equal(400);
+		expect((await api(stack, "/nope/keys/rotate", organizer, { method: "POST" })).status).to.equal(400);
 		expect((await api(stack, `/${newId()}/keys`, null)).status).to.equal(404);
 		expect((await api(stack, `/${event.id}/keys/rotate`, null, { method: "POST" })).status).to.equal(401);
 		const res = await api(stack, `/${event.id}/keys/rotate`, other, { method: "POST" });
