@@ -239,7 +239,7 @@ export function cancelOrder(rt: CommerceRuntime, userId: string, orderId: string
 	return withOrder(rt, userId, orderId, async (t, o, role) => {
 		const actor = role === "seller" ? "seller" : "buyer";
 		const d = check(o, { action: "cancel", actor });
-		if (d.to === "refunded") await rt.broker.call("payments.refund", { purpose: orderPurpose(o.id), to: "provider", idempotencyKey: `commerce:cancel:${o.id}` });
+		if (d.to === "refunded") await refundEscrow(rt, o.id, `commerce:cancel:${o.id}`);
 		return applyTransition(rt, t, o, { action: "cancel", actor, actorId: userId, cancelReason: actor === "seller" ? "seller_cancelled" : "buyer_cancelled" });
 	});
 }
@@ -271,5 +271,20 @@ export async function releaseEscrow(rt: CommerceRuntime, orderId: string): Promi
 		if ((err as { type?: string }).type !== "ESCROW_STATE") throw err;
 		const escrow = await rt.broker.call<{ status: string }, unknown>("payments.getEscrow", { purpose: orderPurpose(orderId) });
 		if (escrow.status !== "released") throw err;
+	}
+}
+
+/**
+ * Gives the whole escrow back to the phone that paid. A repeat after our own
+ * transaction failed finds the escrow already refunded (payments answers
+ * ESCROW_STATE): the same outcome, so the transition goes on.
+ */
+export async function refundEscrow(rt: CommerceRuntime, orderId: string, key: string): Promise<void> {
+	try {
+		await rt.broker.call("payments.refund", { purpose: orderPurpose(orderId), to: "provider", idempotencyKey: key });
+	} catch (err) {
+		if ((err as { type?: string }).type !== "ESCROW_STATE") throw err;
+		const escrow = await rt.broker.call<{ status: string }, unknown>("payments.getEscrow", { purpose: orderPurpose(orderId) });
+		if (escrow.status !== "refunded") throw err;
 	}
 }

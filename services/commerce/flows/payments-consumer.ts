@@ -19,7 +19,7 @@ import type { CommerceRuntime } from "../runtime";
 import { restoreItems } from "../store/cart";
 import { findOrder, itemsOf, type OrderRow } from "../store/orders";
 import { commitReservations } from "../store/reservations";
-import { applyTransition, dbOf, orderPurpose } from "./orders";
+import { applyTransition, dbOf, refundEscrow } from "./orders";
 
 type Allocated = { purpose: { type: string; id: string }; credited?: "escrow" | "wallet" };
 
@@ -43,7 +43,7 @@ export async function onIntentSucceeded(rt: CommerceRuntime, t: Transaction, e: 
 			paid += 1;
 		} else if (o.status === "cancelled" && !o.paid_at && a.credited !== "wallet") {
 			// The escrow is still open and holds money for an order nobody will ship: give it back.
-			await rt.broker.call("payments.refund", { purpose: orderPurpose(o.id), to: "provider", idempotencyKey: `commerce:late:${o.id}` });
+			await refundEscrow(rt, o.id, `commerce:late:${o.id}`);
 			rt.logger.info(`commerce: late payment for cancelled order ${o.number} refunded`);
 		}
 	}

@@ -9,7 +9,7 @@ import { expect } from "chai";
 import { coreQuery } from "../../support/db";
 import { getStack, type Stack } from "../../support/stack";
 import { createUser, type TestUser } from "../../support/users";
-import { addToCart, call, checkedOut, checkout, checkoutBody, productIn, setPrice, shopFor, stockOf, address } from "./orders-fixtures";
+import { addToCart, address, call, checkedOut, checkout, checkoutBody, pay, productIn, setPrice, shopFor, stockOf } from "./orders-fixtures";
 
 async function intentsFor(orderIds: string[]): Promise<string[]> {
 	const rows = await coreQuery<{ intent_id: string }>("SELECT DISTINCT intent_id FROM payments.intent_allocations WHERE purpose_id = ANY($1::uuid[])", [orderIds]);
@@ -68,6 +68,13 @@ describe("commerce: checkout", function () {
 		expect(await stockOf(a.variantIds[0])).to.equal(3);
 		expect(await stockOf(b.variantIds[0])).to.equal(4);
 		expect((await call(stack, "/cart", buyer)).json.items).to.deep.equal([]);
+
+		// The one payment pays both orders, each escrow holding its own share.
+		await pay(stack, result);
+		for (const o of result.orders) {
+			const [escrow] = await coreQuery<{ collected: string; payee_id: string }>("SELECT collected, payee_id FROM payments.escrows WHERE purpose_type = 'order' AND purpose_id = $1", [o.id]);
+			expect([Number(escrow.collected), escrow.payee_id]).to.deep.equal([o.total, o.sellerId]);
+		}
 	});
 
 	it("answers a repeat with the same Idempotency-Key with the same orders and payment, and refuses the key for another body", async () => {

@@ -10,7 +10,7 @@ import { coreQuery } from "../../support/db";
 import { getStack, type Stack } from "../../support/stack";
 import { createUser, type TestUser } from "../../support/users";
 import { waitFor } from "../../support/wait";
-import { adminToken, balance } from "../payments/support";
+import { adminToken, balance, complete } from "../payments/support";
 import { act, addToCart, call, checkedOut, historyOf, orderEvents, paidOrder, pay, productIn, shopFor, stockOf, waitOrder } from "./orders-fixtures";
 
 const escrowOf = (orderId: string) => coreQuery<{ status: string; auto_release_at: Date | null }>("SELECT status, auto_release_at FROM payments.escrows WHERE purpose_type = 'order' AND purpose_id = $1", [orderId]).then(r => r[0]);
@@ -110,6 +110,23 @@ describe("commerce: orders", function () {
 		expect(order).to.include({ status: "cancelled", cancelReason: "payment_expired" });
 		expect(await stockOf(p.variantIds[0])).to.equal(5);
 		expect((await call(stack, "/cart", b)).json.items).to.have.length(1);
+	});
+
+	it("money arriving for an order the buyer cancelled while the prompt was open is refunded to the phone that paid", async () => {
+		const b = await createUser(stack);
+		const p = await productIn(shop, seller.userId, { stock: 5 });
+		await addToCart(stack, b, p.productId);
+		const result = await checkedOut(stack, b);
+		const id = result.orders[0].id;
+		expect((await act(stack, b, id, "cancel")).json.status).to.equal("cancelled");
+		await complete(stack, "mpesa", result.payment.providerReference, { outcome: "success" });
+		const escrow = await waitFor(async () => {
+			const e = await escrowOf(id);
+			return e?.status === "refunded" ? e : null;
+		}, "the late payment's escrow to be refunded", 30_000, 100);
+		expect(escrow.status).to.equal("refunded");
+		expect(await waitOrder(id, "cancelled")).to.equal("cancelled");
+		expect(await stockOf(p.variantIds[0])).to.equal(5);
 	});
 
 	it("ship: the seller ships a paid order (carrier, tracking); the buyer may not, an unpaid order cannot be, a stranger gets 404", async () => {
