@@ -221,6 +221,22 @@ describe("commerce: orders", function () {
 		expect((await act(stack, admin, order.id, "dispute/resolve", { resolution: "release" })).status).to.equal(404);
 	});
 
+	it("dispute resolved for the seller (release): the order completes, the seller is paid and the buyer is named the loser", async () => {
+		const p = await productIn(shop, seller.userId, { prices: [100_000] });
+		const order = await paidOrder(stack, buyer, p.productId);
+		expect((await act(stack, buyer, order.id, "dispute", { reason: "Not sure it is original" })).json.status).to.equal("disputed");
+		const r = await act(stack, admin, order.id, "dispute/resolve", { resolution: "release" });
+		expect(r.status, r.text).to.equal(200);
+		expect(r.json.status).to.equal("completed");
+		expect((await escrowOf(order.id)).status).to.equal("released");
+		const [resolved] = await coreQuery<{ envelope: { data: { loserId: string } } }>(
+			"SELECT envelope FROM commerce.outbox WHERE type = 'commerce.dispute.resolved' AND envelope->'data'->>'orderId' = $1",
+			[order.id]
+		);
+		expect(resolved.envelope.data.loserId).to.equal(buyer.userId);
+		expect(await orderEvents("commerce.order.completed", order.id)).to.have.length(1);
+	});
+
 	it("a shipped order never confirmed is marked delivered by the sweeper, and completes when payments auto-releases its escrow", async () => {
 		const p = await productIn(shop, seller.userId, { prices: [100_000] });
 		const order = await paidOrder(stack, buyer, p.productId);
