@@ -113,13 +113,22 @@ describe("events: bookings", function () {
 
 		it("500 parallel bookings for 50 seats: exactly 50 tickets, the rest 409 SOLD_OUT", async () => {
 			const { event, type } = await publishedEvent(stack, organizer, { name: "Rush", price: 0, capacity: 50, perOrderLimit: 1 });
-			// Registration hashes passwords: a few at a time keeps it within the gateway's timeout.
+			// Registration hashes passwords: one at a time keeps it within the gateway's timeout on a busy machine.
 			const buyers: TestUser[] = [];
-			for (let i = 0; i < 5; i++) buyers.push(...(await Promise.all(Array.from({ length: 5 }, () => createUser(stack)))));
+			for (let i = 0; i < 25; i++) buyers.push(await createUser(stack));
 			const results = await Promise.all(Array.from({ length: 500 }, (_, i) => book(stack, buyers[i % 25], event.id, { items: [{ ticketTypeId: type.id, quantity: 1 }] })));
-			const statuses = results.map(r => r.status);
-			expect(statuses.filter(s => s === 201)).to.have.length(50);
-			expect(statuses.filter(s => s === 409)).to.have.length(450);
+			const byStatus: Record<number, number> = {};
+			for (const r of results) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+			const seen = JSON.stringify(byStatus);
+			// A request the gateway gave up on (504, only on a starved machine) may still have committed: the
+			// database is the judge. Every other answer is a sale or SOLD_OUT.
+			expect(Object.keys(byStatus).every(s => ["201", "409", "504"].includes(s)), seen).to.equal(true);
+			expect(results.filter(r => r.status === 409).every(r => r.json.type === "SOLD_OUT"), seen).to.equal(true);
+			const sold = results.filter(r => r.status === 201).map(r => r.json.booking.id as string);
+			if (!byStatus[504]) expect(byStatus, seen).to.deep.equal({ 201: 50, 409: 450 });
+			const confirmed = await coreQuery<{ id: string }>("SELECT id FROM events.bookings WHERE event_id = $1 AND status = 'confirmed'", [event.id]);
+			expect(confirmed, seen).to.have.length(50);
+			expect(confirmed.map(b => b.id)).to.include.members(sold);
 			const [{ n }] = await coreQuery<{ n: string }>("SELECT count(*) AS n FROM events.tickets WHERE event_id = $1", [event.id]);
 			expect(Number(n)).to.equal(50);
 			expect(await typeCounters(type.id)).to.deep.equal({ sold: 50, held: 0, capacity: 50 });

@@ -101,7 +101,7 @@ export function tzPhone(): string {
 	return `+25578${String((Date.now() % 100_000) * 100 + (phoneCounter % 100)).padStart(7, "0").slice(-7)}`;
 }
 
-/** The organizer registers a scanner and scans every ticket of the booking in; returns the scanner token. */
+/** The organizer registers a scanner and scans every ticket of the booking in (the scanner sends its own token as a bearer token). */
 export async function checkInBooking(stack: Stack, organizer: TestUser, holder: TestUser, eventId: string, bookingId: string): Promise<void> {
 	const scanner = await call(stack, `/${eventId}/scanners`, organizer, { method: "POST", body: { name: "Gate A" } });
 	expect(scanner.status, JSON.stringify(scanner.json)).to.be.oneOf([200, 201]);
@@ -109,7 +109,7 @@ export async function checkInBooking(stack: Stack, organizer: TestUser, holder: 
 	for (const t of tickets) {
 		const ticket = await call(stack, `/tickets/${t.id}`, holder);
 		expect(ticket.status, JSON.stringify(ticket.json)).to.equal(200);
-		const scan = await call(stack, `/${eventId}/check-ins`, null, { method: "POST", body: { code: ticket.json.code, nonce: `n-${t.id}` }, headers: { "x-scanner-token": scanner.json.token } });
+		const scan = await call(stack, `/${eventId}/check-ins`, null, { method: "POST", body: { code: ticket.json.code, nonce: `n-${t.id}` }, headers: { authorization: `Bearer ${scanner.json.token}` } });
 		expect(scan.status, JSON.stringify(scan.json)).to.equal(200);
 		expect(scan.json.result).to.equal("ok");
 	}
