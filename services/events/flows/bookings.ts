@@ -120,10 +120,12 @@ export async function book(rt: EventsRuntime, buyerId: string, eventId: string, 
 }
 
 async function takeSeats(rt: EventsRuntime, t: Transaction, buyerId: string, eventId: string, input: BookInput, idempotencyKey: string | null): Promise<BookingRow> {
-	// FOR SHARE: bookings run side by side, but not beside the event's cancellation (which takes FOR UPDATE).
+	// FOR KEY SHARE: bookings run side by side, but not beside the event's cancellation (which takes FOR
+	// UPDATE). It is the mode the foreign keys of the booking and ticket rows take on this row anyway, so a
+	// hot event's row carries one kind of lock, and edits (FOR NO KEY UPDATE) do not wait for bookings.
 	const [event] = await select<{ id: string; organizer_id: string; status: string; ends_at: Date; title: string }>(
 		db(rt, t),
-		`SELECT id, organizer_id, status, ends_at, title FROM events.events WHERE id = :eventId FOR SHARE`,
+		`SELECT id, organizer_id, status, ends_at, title FROM events.events WHERE id = :eventId FOR KEY SHARE`,
 		{ eventId }
 	);
 	if (!event || event.status === "draft") throw EventsError.eventNotFound();

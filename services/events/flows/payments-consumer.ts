@@ -50,7 +50,7 @@ const sorted = (b: BookingRow) => [...b.items].sort((x, y) => x.ticketTypeId.loc
 
 /** Takes an expired booking's seats again, all or none (a savepoint undoes a partial take). */
 async function retake(rt: EventsRuntime, t: Transaction, b: BookingRow): Promise<boolean> {
-	const [event] = await select<{ status: string }>(db(rt, t), `SELECT status FROM events.events WHERE id = :id FOR SHARE`, { id: b.event_id });
+	const [event] = await select<{ status: string }>(db(rt, t), `SELECT status FROM events.events WHERE id = :id FOR KEY SHARE`, { id: b.event_id });
 	if (!event || !may("book", event.status as never)) return false;
 	const sp = await rt.sequelize.transaction({ transaction: t });
 	for (const item of sorted(b)) {
