@@ -130,7 +130,7 @@ const scenario: Scenario = {
 		if (m.otherCpuPct >= 15) notes.push(`- **Disturbed:** other work used ${fmt(m.otherCpuPct)} % of a core during the run; rerun on a quiet machine.`);
 		if ((offline.results.ok ?? 0) === 0) notes.push("- **Offline verification refused every code** — the figure is not a verification rate.");
 		notes.push(
-			`- An online check-in is one RS256 verification (public key cached per kid), the scanner-token lookup (SHA-256, unique index), then one transaction: the ticket row locked with its type, the nonce looked up, the check-in row inserted, the entry counted. Codes are ${codes[0]?.length ?? "?"} characters (2048-bit key).`,
+			`- An online check-in is one RS256 verification (public key cached per kid), the scanner-token lookup (SHA-256, unique index), then one transaction of two statements: the ticket row locked with its type, then the check-in row and the entry written by one statement (a retried nonce writes nothing and is answered from the log). Codes are ${codes[0]?.length ?? "?"} characters (2048-bit key).`,
 			`- Offline: ${Object.entries(offline.results).map(([k, v]) => `${k} ${v}`).join(", ")} — every code checked with \`rules/checkin.verifyCode\` (node:crypto \`RSA-SHA256\` verify with the published PEM, claims, event, revocation set, window). A phone's CPU is several times slower than this server's core.`
 		);
 		return {
