@@ -10,6 +10,7 @@ import { expect } from "chai";
 import { getStack, type Stack } from "../../support/stack";
 import type { TestUser } from "../../support/users";
 import { coreQuery } from "../../support/db";
+import { waitFor } from "../../support/wait";
 import { http } from "../api/http";
 import { activeShop, call, createProfiles, makeAdmin, openShop, outbox, submitVerification, uploadImage } from "./catalog-support";
 
@@ -22,6 +23,14 @@ describe("commerce: seller verification", function () {
 	let admin: string;
 
 	const files = (path: string, token: string | undefined) => http(stack.apiUrl, `/api/v1/files${path}`, { token });
+	/** Waits until the user's in-app notifications hold one of this type about this shop. */
+	const notified = (token: string, type: string, shopId: string) =>
+		waitFor(
+			async () => ((await http(stack.apiUrl, "/api/v1/notifications?limit=100", { token })).json.items as Array<{ type: string; data: Record<string, string> }>).find(n => n.type === type && n.data.shopId === shopId),
+			`a ${type} notification about ${shopId}`,
+			30_000,
+			200
+		);
 
 	before(async () => {
 		stack = await getStack();
@@ -53,6 +62,8 @@ describe("commerce: seller verification", function () {
 		const [event] = await outbox("commerce.shop.verification_submitted", { shopId: shop.id });
 		expect(event.data).to.include({ ownerId: seller.userId, shopName: shop.name, verificationId: res.json.id });
 		expect(event.data.reviewerIds).to.include(ops.userId);
+		const toReviewer = await notified(admin, "commerce.verification_submitted", shop.id);
+		expect(toReviewer.data.verificationId).to.equal(res.json.id);
 		const mine = await call(stack, `/shops/${shop.id}/verification`, seller);
 		expect(mine.status).to.equal(200);
 		expect(mine.json).to.include({ id: res.json.id, status: "pending" });
@@ -128,6 +139,7 @@ describe("commerce: seller verification", function () {
 		expect((await call(stack, `/shops/${shop.id}`, null)).json.status).to.equal("active");
 		const [event] = await outbox("commerce.shop.approved", { shopId: shop.id });
 		expect(event.data).to.deep.equal({ shopId: shop.id, ownerId: seller.userId, shopName: shop.name });
+		await notified(seller.accessToken, "commerce.shop_approved", shop.id);
 		expect(event.actorId).to.equal(ops.userId);
 		const again = await call(stack, `/shops/${shop.id}/verification/approve`, admin, { method: "POST" });
 		expect(again.status).to.equal(409);
@@ -149,6 +161,7 @@ describe("commerce: seller verification", function () {
 		expect((await call(stack, `/shops/${shop.id}/verification`, seller)).json).to.include({ status: "rejected", reason: "The ID photo is blurred" });
 		const [event] = await outbox("commerce.shop.rejected", { shopId: shop.id });
 		expect(event.data.reason).to.equal("The ID photo is blurred");
+		await notified(seller.accessToken, "commerce.shop_rejected", shop.id);
 		await submitVerification(stack, seller, shop.id);
 		expect((await call(stack, `/shops/${shop.id}`, seller)).json.status).to.equal("pending_verification");
 	});
