@@ -93,7 +93,7 @@ describe("payments: M-Pesa reversal (pure parts)", () => {
 	});
 
 	it("reads its configuration: on, full reversals only, the B2C initiator unless the reversal one is set", () => {
-		const platform = { nodeEnv: "test", simulatorsEnabled: true, publicUrl: "http://localhost:3000" };
+		const platform = { nodeEnv: "test" as const, simulatorsEnabled: true, publicUrl: "http://localhost:3000" };
 		expect(loadPaymentsConfig({ MPESA_INITIATOR_NAME: "b2cop", MPESA_SECURITY_CREDENTIAL: "c1" }, platform).daraja).to.include({
 			reversalEnabled: true,
 			reversalPartial: false,
