@@ -1,8 +1,8 @@
 /**
- * Bookings (events.booking.*). Variables: {{event}} (the event's title, cut to
- * 40 characters), {{quantity}}, {{amount}} (with its currency), {{why}} (why a
- * booking was released), {{who}} and {{refund}} (sentences the mapping words
- * in the recipient's language).
+ * Bookings (events.booking.*). Like every template, the texts carry no
+ * per-booking variables except {{amount}}: an event's title could not be
+ * trusted to fit one SMS segment. The notification's data names the booking
+ * and the event (and who cancelled), and the app shows the details.
  */
 import type { Template, TemplateTexts } from "./types";
 
@@ -12,19 +12,19 @@ function texts(title: string, body: string, greeting: string): TemplateTexts {
 
 export const eventsTemplates: Record<"ticket.booking_confirmed" | "ticket.booking_released" | "ticket.booking_cancelled" | "ticket.booking_refunded", Template> = {
 	"ticket.booking_confirmed": {
-		en: texts("Tickets confirmed", "Your {{quantity}} ticket(s) for {{event}} are confirmed. Show them from the app at the door.", "Hello,"),
-		sw: texts("Tiketi zimethibitishwa", "Tiketi {{quantity}} za {{event}} zimethibitishwa. Zionyeshe kwenye programu mlangoni.", "Habari,")
+		en: texts("Tickets confirmed", "Your tickets are confirmed. Open the app to see them and show them at the door.", "Hello,"),
+		sw: texts("Tiketi zimethibitishwa", "Tiketi zako zimethibitishwa. Fungua programu uzione na uzionyeshe mlangoni.", "Habari,")
 	},
 	"ticket.booking_released": {
-		en: texts("Booking not completed", "Your booking for {{event}} was released: {{why}}. You can book again.", "Hello,"),
-		sw: texts("Oda haikukamilika", "Oda yako ya {{event}} imeachiliwa: {{why}}. Unaweza kuagiza tena.", "Habari,")
+		en: texts("Booking not completed", "Your booking was not completed: the payment did not go through in time, so the seats were released. You can book again.", "Hello,"),
+		sw: texts("Oda haikukamilika", "Oda yako haikukamilika: malipo hayakupita kwa wakati, hivyo nafasi zimeachiliwa. Unaweza kuagiza tena.", "Habari,")
 	},
 	"ticket.booking_cancelled": {
-		en: texts("Booking cancelled", "{{who}}: {{event}}. {{refund}}", "Hello,"),
-		sw: texts("Oda imesitishwa", "{{who}}: {{event}}. {{refund}}", "Habari,")
+		en: texts("Booking cancelled", "Your booking was cancelled and its tickets no longer work. Any refund due is on its way; see the booking in the app.", "Hello,"),
+		sw: texts("Oda imesitishwa", "Oda yako imesitishwa na tiketi zake hazitumiki tena. Marejesho yoyote yanashughulikiwa; angalia oda kwenye programu.", "Habari,")
 	},
 	"ticket.booking_refunded": {
-		en: texts("Refund sent", "{{amount}} for {{event}} was refunded to you.", "Hello,"),
-		sw: texts("Pesa imerudishwa", "{{amount}} za {{event}} zimerudishwa kwako.", "Habari,")
+		en: texts("Refund sent", "{{amount}} for your cancelled booking was refunded to you.", "Hello,"),
+		sw: texts("Pesa imerudishwa", "{{amount}} za oda yako iliyositishwa zimerudishwa kwako.", "Habari,")
 	}
 };

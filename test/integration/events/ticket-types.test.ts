@@ -98,7 +98,8 @@ describe("events: ticket types", function () {
 		expect(types).to.include("ticket.booking_cancelled");
 		const res = await http(stack.apiUrl, "/api/v1/notifications?limit=50", { token: attendee.accessToken });
 		const cancelled = res.json.items.find((n: Json) => n.type === "ticket.booking_cancelled");
-		expect(cancelled.body).to.contain("Notified concert");
-		expect(cancelled.body).to.contain("TZS 4,000");
+		expect(cancelled.data).to.deep.equal({ bookingId: r.json.booking.id, eventId: e.id, by: "organizer", refundAmount: String(4_000_00), currency: "TZS" });
+		const refunded = res.json.items.find((n: Json) => n.type === "ticket.booking_refunded");
+		expect(refunded.body).to.contain("TZS 4,000");
 	});
 });
