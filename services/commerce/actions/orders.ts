@@ -3,6 +3,7 @@ import { paginationParams } from "../../../lib/pagination";
 import { openDispute, resolveDispute, type Resolution } from "../flows/disputes";
 import { buyerOrders, cancelOrder, confirmDelivery, getOrder, shipOrder, shopOrders } from "../flows/orders";
 import { sweepOrders } from "../flows/completion";
+import { orderCards } from "../flows/order-cards";
 import { ORDER_STATUSES, type OrderStatus } from "../rules/order-state";
 import { admin, isAdmin, me, pathId, type ActionGroup, type Ctx, type This } from "./context";
 
@@ -10,6 +11,15 @@ const status = { type: "enum", values: ORDER_STATUSES as unknown as string[], op
 type ListParams = { cursor?: string; limit?: number; status?: OrderStatus };
 
 export const orderActions: ActionGroup = {
+	/** Internal (messages embeds orders in chats): cards of the orders whose buyer or seller is `viewerId`; others are absent. */
+	orderCards: {
+		visibility: "public",
+		params: { ids: { type: "array", items: "uuid", max: 100 }, viewerId: "uuid" },
+		handler(this: This, ctx: Ctx<{ ids: string[]; viewerId: string }>) {
+			return orderCards(this.rt, ctx.params.ids, ctx.params.viewerId);
+		}
+	},
+
 	myOrders: {
 		rest: "GET /orders",
 		openapi: { summary: "My orders as a buyer, newest first (?status= filters)" },

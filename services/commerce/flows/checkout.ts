@@ -32,7 +32,7 @@ import { checkoutById, findCheckout, markCreated, deleteCheckout, type CheckoutR
 import { execute } from "../store/db";
 import { insertHistory, insertItems, insertOrder, itemsOf, nextOrderSequence, ordersOfCheckout, setIntent, type OrderRow } from "../store/orders";
 import { insertReservations, releaseReservations, stockOf, takeStock } from "../store/reservations";
-import { dbOf, orderViews, type OrderView } from "./orders";
+import { countOrders, dbOf, orderViews, type OrderView } from "./orders";
 
 export type PaymentChoice = { methodId: string } | { provider: "mpesa" | "selcom" | "tembo"; phone: string };
 
@@ -140,6 +140,7 @@ async function placeOrders(
 		{ id: checkoutId, buyerId, key, fingerprint, currency: totals.currency, total: totals.total, payment: JSON.stringify(payment) }
 	);
 	const expiresAt = reservationExpiry(now, rt.cfg.orders.reservationSeconds);
+	t.afterCommit(() => countOrders(rt, ["pending_payment"], groups.length));
 	for (const g of groups) {
 		const orderId = newId();
 		await insertOrder(db, {

@@ -7,6 +7,7 @@
  * passed and one durable event per status in the same transaction.
  */
 import type { Transaction } from "sequelize";
+import { countBusiness } from "../../../lib/observability/business-metrics";
 import { inTransaction } from "../../../lib/db/transaction";
 import { readPage, toPage, type Page } from "../../../lib/pagination";
 import { CommerceError } from "../errors";
@@ -78,7 +79,7 @@ export function orderView(o: OrderRow, items: OrderItemRow[], shopName: string |
 
 export type OrderView = ReturnType<typeof orderView>;
 
-async function shopNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+export async function shopNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
 	if (!ids.length) return new Map();
 	const rows = await select<{ id: string; name: string }>(db, "SELECT id, name FROM commerce.shops WHERE id IN (:ids)", { ids: [...new Set(ids)] });
 	return new Map(rows.map(r => [r.id, r.name]));
@@ -198,6 +199,7 @@ export async function applyTransition(rt: CommerceRuntime, t: Transaction, o: Or
 	// Cancelled before shipping (with or without a refund): the stock is for sale again.
 	if (d.path.includes("cancelled")) await releaseReservations(db, o.id);
 
+	t.afterCommit(() => countOrders(rt, d.path));
 	const base = { orderId: o.id, number: o.number, buyerId: o.buyer_id, sellerId: o.seller_id, shopId: o.shop_id, total: o.total, currency: o.currency.trim() };
 	const trio = { orderId: o.id, buyerId: o.buyer_id, sellerId: o.seller_id };
 	for (const to of d.path) {
@@ -210,6 +212,11 @@ export async function applyTransition(rt: CommerceRuntime, t: Transaction, o: Or
 		else if (to === "disputed" && tr.dispute) await rt.raiseEvent(t, "commerce.order.disputed", { ...base, disputeId: tr.dispute.id, reason: tr.dispute.reason }, tr.actorId);
 	}
 	return (await findOrder(db, o.id))!;
+}
+
+/** Counts orders reaching each status (nexgate_orders_total), once the change is committed. */
+export function countOrders(rt: Pick<CommerceRuntime, "broker">, statuses: readonly OrderStatus[], times = 1): void {
+	for (const status of statuses) countBusiness(rt.broker, "nexgate_orders_total", { status }, times);
 }
 
 /** Runs `work` on the locked order of a buyer or seller (404 for anyone else) and answers with the viewer's view. */
