@@ -22,4 +22,7 @@ export const MessagesError = {
 	noText: () => unprocessable("Only a message's text can be edited", "NOTHING_TO_EDIT"),
 	notGroup: () => unprocessable("Only group conversations have members to manage", "NOT_A_GROUP"),
 	notAdmin: () => forbidden("Only a group admin may do this", "NOT_GROUP_ADMIN"),
+	/** The product or event does not exist, or the order is not the sender's (as buyer or seller). */
+	embedNotFound: (type: string, id: string) => unprocessable(`No ${type} to embed`, "EMBED_NOT_FOUND", { type, id }),
+	embedUnavailable: (type: string) => unprocessable(`The ${type} cannot be checked right now; try again`, "EMBED_UNAVAILABLE", { type }),
 };

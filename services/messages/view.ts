@@ -5,6 +5,7 @@
  */
 import type { ServiceBroker } from "moleculer";
 import type { Sequelize } from "sequelize";
+import { cardKey, embedCards, type Card } from "./flows/cards";
 import { unreadCount } from "./rules/read-marker";
 import type { ConversationRow, MemberRow } from "./store/conversations";
 import { reactionsOf, type MessageRow, type Reaction } from "./store/messages";
@@ -19,7 +20,8 @@ export interface MessageView {
 	senderId: string;
 	text: string | null;
 	files: FileView[];
-	embed: { type: string; id: string } | null;
+	/** `card`: the live card (null when it no longer exists, is not shown to this conversation, or its domain did not answer). */
+	embed: { type: string; id: string; card: Card | null } | null;
 	replyToSeq: number | null;
 	reactions: Reaction[];
 	version: number;
@@ -53,7 +55,7 @@ export interface ConversationView {
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
-export function messageView(m: MessageRow, files: Record<string, FileView>, reactions: Reaction[] = []): MessageView {
+export function messageView(m: MessageRow, files: Record<string, FileView>, reactions: Reaction[] = [], cards = new Map<string, Card>()): MessageView {
 	const deleted = m.deletedAt !== null;
 	return {
 		id: m.id,
@@ -63,7 +65,7 @@ export function messageView(m: MessageRow, files: Record<string, FileView>, reac
 		senderId: m.senderId,
 		text: deleted ? null : m.text,
 		files: deleted ? [] : m.fileIds.map(id => files[id]).filter((f): f is FileView => Boolean(f)),
-		embed: deleted ? null : m.embed,
+		embed: deleted || !m.embed ? null : { ...m.embed, card: cards.get(cardKey(m.embed, m.senderId)) ?? null },
 		replyToSeq: m.replyToSeq,
 		reactions: deleted ? [] : reactions,
 		version: m.version,
@@ -82,16 +84,17 @@ async function fileViews(broker: ServiceBroker, rows: MessageRow[], viewerId: st
 
 /** Views of these messages for `viewerId`; `fresh` messages (just sent) have no reactions to look up. */
 export async function messageViews(
-	rt: { broker: ServiceBroker; sequelize: Sequelize },
+	rt: { broker: ServiceBroker; sequelize: Sequelize; logger: { warn(...a: unknown[]): void } },
 	rows: MessageRow[],
 	viewerId: string,
 	opts: { fresh?: boolean } = {}
 ): Promise<MessageView[]> {
-	const [files, reactions] = await Promise.all([
+	const [files, reactions, cards] = await Promise.all([
 		fileViews(rt.broker, rows, viewerId),
-		opts.fresh ? new Map<string, Reaction[]>() : reactionsOf({ sequelize: rt.sequelize }, rows.filter(r => !r.deletedAt).map(r => r.id))
+		opts.fresh ? new Map<string, Reaction[]>() : reactionsOf({ sequelize: rt.sequelize }, rows.filter(r => !r.deletedAt).map(r => r.id)),
+		embedCards(rt.broker, rows, rt.logger)
 	]);
-	return rows.map(r => messageView(r, files, reactions.get(r.id)));
+	return rows.map(r => messageView(r, files, reactions.get(r.id), cards));
 }
 
 export function conversationView(

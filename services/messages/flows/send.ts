@@ -27,6 +27,7 @@ import { sendContext } from "../store/conversations";
 import { findByClientId, findMessage, SendAborted, sendInOneStatement, seqExists, type MessageRow, type SendOutcome } from "../store/messages";
 import { messageViews, type MessageView } from "../view";
 import { canMessage, claimFiles, profiles, push } from "./peers";
+import { checkEmbed } from "./cards";
 import { onlineAmong } from "./presence";
 
 export interface SendInput {
@@ -52,7 +53,11 @@ export async function sendMessage(rt: MessagesRuntime, me: string, conversationI
 	// Direct conversations follow the recipient's current wishes (blocks, whoCanMessage) at every send;
 	// in groups they were checked when each member was added.
 	const recipient = conversation.kind === "direct" ? others[0] : undefined;
-	const [answer, cards] = await Promise.all([recipient ? canMessage(rt.broker, me, recipient.userId) : null, profiles(rt.broker, [me])]);
+	const [answer, cards] = await Promise.all([
+		recipient ? canMessage(rt.broker, me, recipient.userId) : null,
+		profiles(rt.broker, [me]),
+		content.embed ? checkEmbed(rt.broker, content.embed, me) : null
+	]);
 	if (recipient && answer && !answer.allowed) throw MessagesError.notAllowed(recipient.userId, answer.reason ?? "nobody");
 	if (input.replyToSeq !== undefined && input.replyToSeq !== null && !(await seqExists(db, conversationId, input.replyToSeq, member.joinedSeq)))
 		throw unprocessable("The message replied to is not in this conversation", "REPLY_NOT_FOUND");

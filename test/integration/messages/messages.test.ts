@@ -9,7 +9,10 @@ import { expect } from "chai";
 import { newId } from "../../../lib/ids";
 import { coreQuery } from "../../support/db";
 import { getStack, type Stack } from "../../support/stack";
-import type { TestUser } from "../../support/users";
+import { createUser, type TestUser } from "../../support/users";
+import { http } from "../api/http";
+import { activeShop, addProduct, makeAdmin } from "../commerce/catalog-support";
+import { publishedEvent } from "../events/events-support";
 import { call, conversationOf, createProfiles, historyOf, messagesReady, send } from "./support";
 
 type Msg = { id: string; seq: number; clientId: string; text: string | null; deleted: boolean; senderId: string };
@@ -28,6 +31,15 @@ describe("messages: sending and reading", function () {
 		[asha, juma, neema] = await createProfiles(stack, 3);
 		pair = await conversationOf(stack, asha, [juma.userId]);
 	});
+
+	/** A live product of juma's verified shop, made once (embeds must exist). */
+	let product: Promise<{ id: string }> | null = null;
+	const jumasProduct = () =>
+		(product ??= (async () => {
+			const admin = await makeAdmin(stack, await createUser(stack));
+			const shop = await activeShop(stack, juma, admin);
+			return addProduct(stack, juma, shop.id, { title: "Simu ya mkononi", price: 4_500_000, stock: 2 });
+		})());
 
 	describe("POST /messages/conversations/:id/messages", () => {
 		it("sends text (201) as a Message with seq 1, then 2", async () => {
@@ -78,14 +90,45 @@ describe("messages: sending and reading", function () {
 			expect(page.json.items.map((m: Msg) => m.seq)).to.deep.equal(Array.from({ length: 50 }, (_, i) => i + 1));
 		});
 
-		it("sends an embed card reference, and text + embed", async () => {
-			const productId = newId();
-			const res = await send(stack, asha, pair, { text: null, embed: { type: "product", id: productId } });
-			expect(res.status).to.equal(201);
+		it("embeds a product, an event and the sender's own order with live cards; 422 for what does not exist or is someone else's order", async () => {
+			const product = await jumasProduct();
+			const { event } = await publishedEvent(stack, juma, { name: "Kawaida", price: 500_000, capacity: 10 });
+			const res = await send(stack, asha, pair, { text: null, embed: { type: "product", id: product.id } });
+			expect(res.status, res.text).to.equal(201);
 			expect(res.json).to.include({ text: null });
-			expect(res.json.embed).to.deep.equal({ type: "product", id: productId });
-			const both = await send(stack, asha, pair, { text: "Hii bei gani?", embed: { type: "order", id: productId } });
-			expect(both.json.embed.type).to.equal("order");
+			expect(res.json.embed).to.deep.include({ type: "product", id: product.id });
+			expect(res.json.embed.card).to.include({ title: "Simu ya mkononi", price: 4_500_000, inStock: true });
+			const withEvent = await send(stack, asha, pair, { text: "Twende?", embed: { type: "event", id: event.id } });
+			expect(withEvent.json.embed.card).to.include({ title: event.title });
+
+			// asha buys from juma's shop: the order is hers to share with him.
+			const cart = await http(stack.apiUrl, "/api/v1/commerce/cart/items", { method: "POST", token: asha.accessToken, body: { productId: product.id, quantity: 1 } });
+			expect(cart.status, cart.text).to.equal(201);
+			const checkout = await http(stack.apiUrl, "/api/v1/commerce/checkout", {
+				method: "POST",
+				token: asha.accessToken,
+				headers: { "idempotency-key": newId() },
+				body: { shippingAddress: { recipientName: "Asha", phone: "+255712000999", region: "Dodoma", city: "Dodoma", area: "Area C" }, payment: { provider: "selcom", phone: "+255784000999" } }
+			});
+			expect(checkout.status, checkout.text).to.equal(201);
+			const order = checkout.json.orders[0];
+			const withOrder = await send(stack, asha, pair, { text: "Hii bei gani?", embed: { type: "order", id: order.id } });
+			expect(withOrder.status, withOrder.text).to.equal(201);
+			expect(withOrder.json.embed.card).to.include({ id: order.id, number: order.number });
+			// juma reads it: the card is there because asha, who shared it, is the order's buyer.
+			const page = await historyOf(stack, juma, pair, `?after=${withOrder.json.seq - 1}&limit=1`);
+			expect(page.json.items[0].embed.card).to.include({ number: order.number });
+
+			for (const embed of [
+				{ type: "product", id: newId() },
+				{ type: "event", id: newId() },
+				{ type: "order", id: order.id } // neema is no party to it
+			]) {
+				const group = await conversationOf(stack, neema, [asha.userId]);
+				const refused = await send(stack, neema, group, { text: "look", embed });
+				expect(refused.status, JSON.stringify(embed)).to.equal(422);
+				expect(refused.json.type).to.equal("EMBED_NOT_FOUND");
+			}
 		});
 
 		it("400 for no content, bad client ids, bad embeds or files; 422 for a reply to nothing", async () => {
@@ -210,7 +253,7 @@ describe("messages: sending and reading", function () {
 		});
 
 		it("delete for everyone leaves a tombstone with its seq and no content; again is harmless; edits then 409", async () => {
-			const m = (await send(stack, asha, pair, { text: "oops", embed: { type: "event", id: newId() } })).json as Msg;
+			const m = (await send(stack, asha, pair, { text: "oops", embed: { type: "product", id: (await jumasProduct()).id } })).json as Msg;
 			expect((await call(stack, `/messages/${m.id}`, juma, { method: "DELETE" })).status).to.equal(403);
 			expect((await call(stack, `/messages/${m.id}`, neema, { method: "DELETE" })).status).to.equal(404);
 			expect((await call(stack, `/messages/${m.id}`, null, { method: "DELETE" })).status).to.equal(401);
