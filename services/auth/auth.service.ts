@@ -384,7 +384,7 @@ const AuthService: ServiceSchema<ServiceSettingSchema, DurableEventsMethods, Loc
 			counters: openCounters(platform.redisUrl, platform.namespace),
 			revocations: openSessionRevocations({ redisUrl: platform.redisUrl, namespace: platform.namespace }),
 			otpPepper: deriveSubkey(cfg.kek, "otp-pepper"),
-			dummyHash: await hashPassword(crypto.randomBytes(16).toString("hex")),
+			dummyHash: await hashPassword(crypto.randomBytes(16).toString("hex"), cfg.passwordHash),
 			oidc: new Map([...cfg.oauthProviders].map(([name, p]) => [name, new OidcClient(p)])),
 			raiseEvent: (t, type, data, actorId) => this.raiseEvent(t, type, data, actorId),
 			broadcast: (event, payload) => void this.broker.broadcast(event, payload, { groups: ["api"] }),

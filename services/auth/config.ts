@@ -5,7 +5,8 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { ConfigError, oneOf, str, type Env, type PlatformConfig } from "../../lib/config/env";
+import { ConfigError, int, oneOf, str, type Env, type PlatformConfig } from "../../lib/config/env";
+import { CURRENT_PARAMS, type ScryptParams } from "./rules/password-hash";
 import { parseKek } from "./rules/key-encryption";
 import { SUPPORTED_COUNTRIES, type CountryCode } from "./rules/phone";
 import { parseOAuthProviders, type OAuthProviderConfig } from "./providers/provider-config";
@@ -18,6 +19,8 @@ export interface AuthConfig {
 	/** Country whose local forms (07…) phone numbers are read in. */
 	defaultCountry: CountryCode;
 	oauthProviders: Map<string, OAuthProviderConfig>;
+	/** scrypt parameters new password hashes are made with (stored hashes carry their own). */
+	passwordHash: ScryptParams;
 }
 
 /** Outside production, an unset KEK is made once and kept under DATA_DIR so restarts can still read the keys. */
@@ -54,5 +57,19 @@ export function loadAuthConfig(platform: Pick<PlatformConfig, "nodeEnv" | "dataD
 		publicUrl: platform.publicUrl,
 		production: platform.nodeEnv === "production"
 	});
-	return { kek, devKek: generated, defaultCountry, oauthProviders };
+	return { kek, devKek: generated, defaultCountry, oauthProviders, passwordHash: passwordHashParams(platform.nodeEnv, env) };
+}
+
+/**
+ * scrypt's N for new password hashes. Production never goes below the
+ * measured standard (docs/auth.md); the test suite, which registers a
+ * thousand throw-away accounts per run, defaults to a cheap N so that hashing
+ * does not dominate its time. Sign-in re-hashes any password stored with
+ * other parameters, so changing N needs no migration.
+ */
+function passwordHashParams(nodeEnv: string, env: Env): ScryptParams {
+	const N = int(env, "AUTH_PASSWORD_SCRYPT_N", nodeEnv === "test" ? 1024 : CURRENT_PARAMS.N, 1024, 2 ** 20);
+	if ((N & (N - 1)) !== 0) throw new ConfigError("AUTH_PASSWORD_SCRYPT_N", "must be a power of two");
+	if (nodeEnv === "production" && N < CURRENT_PARAMS.N) throw new ConfigError("AUTH_PASSWORD_SCRYPT_N", `must be at least ${CURRENT_PARAMS.N} in production`);
+	return { ...CURRENT_PARAMS, N };
 }

@@ -38,7 +38,7 @@ export async function checkCredentials(rt: AuthRuntime, id: Identifier, password
 		throw AuthError.invalidCredentials();
 	}
 	await clearAccount(rt, [id.value]);
-	if (needsRehash(account.passwordHash)) await account.update({ passwordHash: await hashPassword(password) });
+	if (needsRehash(account.passwordHash, rt.cfg.passwordHash)) await account.update({ passwordHash: await hashPassword(password, rt.cfg.passwordHash) });
 	return account;
 }
 

@@ -27,7 +27,7 @@ function assertStrong(password: string, account: Account): void {
 export async function resetPassword(rt: AuthRuntime, input: { identifier: string; code: string; newPassword: string }): Promise<void> {
 	const id = identifierOrThrow(rt, input.identifier);
 	// Hash before the transaction (it takes ~0.3 s); the policy is checked against the account inside.
-	const hash = await hashPassword(input.newPassword);
+	const hash = await hashPassword(input.newPassword, rt.cfg.passwordHash);
 	const revoked = await redeemOtp(rt, id, ["reset"], input.code, async (t, otp) => {
 		const account = otp.accountId ? await Account.findByPk(otp.accountId, { transaction: t, lock: t.LOCK.UPDATE }) : null;
 		if (!account || account.status !== "active") throw AuthError.invalidCode(0);
@@ -57,7 +57,7 @@ export async function changePassword(
 		throw AuthError.wrongPassword();
 	}
 	assertStrong(input.newPassword, account);
-	const hash = await hashPassword(input.newPassword);
+	const hash = await hashPassword(input.newPassword, rt.cfg.passwordHash);
 	const revoked = await inTransaction(rt.sequelize, async t => {
 		await account.update({ passwordHash: hash, passwordChangedAt: new Date() }, { transaction: t });
 		await rt.raiseEvent(t, "auth.password.changed", { userId: account.id, via: "change" }, account.id);

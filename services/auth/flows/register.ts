@@ -67,7 +67,7 @@ export async function register(rt: AuthRuntime, input: RegisterInput, client: Cl
 	const destination: Identifier = phone ? { kind: "phone", value: phone } : { kind: "email", value: email! };
 	const language = languageFrom(input.language, client.acceptLanguage);
 	await checkOtpSendLimits(rt, destination, "verify", client.ip);
-	const passwordHash = await hashPassword(input.password);
+	const passwordHash = await hashPassword(input.password, rt.cfg.passwordHash);
 
 	// A derived username can be taken by a registration committing at the same moment (two people called
 	// "Asha Juma"): the unique index refuses the second, which then tries again with a suffixed name.

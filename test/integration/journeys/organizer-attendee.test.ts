@@ -48,8 +48,8 @@ describe("journey: an organizer sells tickets to a follower through a post, paid
 				title: `Sauti za Pwani ${Date.now()}`,
 				description: "Taarab night by the ocean",
 				category: "music",
-				startsAt: inSeconds(20),
-				endsAt: inSeconds(35),
+				startsAt: inSeconds(15),
+				endsAt: inSeconds(17),
 				timezone: "Africa/Dar_es_Salaam",
 				venue: { name: "Coco Beach", address: "Toure Drive", city: "Dar es Salaam", region: "Dar es Salaam", country: "TZ", lat: -6.7524, lng: 39.2821 }
 			}),

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { ConfigError } from "../../../lib/config/env";
+import { loadAuthConfig } from "../../../services/auth/config";
 import { CURRENT_PARAMS, hashPassword, needsRehash, verifyPassword } from "../../../services/auth/rules/password-hash";
 import { checkPassword, commonPasswords } from "../../../services/auth/rules/password-policy";
 
@@ -52,5 +54,22 @@ describe("auth rules: password hashing (scrypt)", function () {
 		expect(needsRehash(old)).to.equal(true);
 		expect(await verifyPassword("x", "plaintext")).to.equal(false);
 		expect(await verifyPassword("x", "scrypt$a$b$c$d$e")).to.equal(false);
+	});
+});
+
+describe("auth config: scrypt cost of new password hashes", () => {
+	const platform = (nodeEnv: "development" | "test" | "production") => ({ nodeEnv, dataDir: "/tmp/nexgate-auth-config-test", publicUrl: "http://localhost:3000" });
+	const kek = { AUTH_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64") };
+
+	it("uses the measured standard by default, a cheap N in tests, and the configured power of two", () => {
+		expect(loadAuthConfig(platform("development"), kek).passwordHash).to.deep.equal(CURRENT_PARAMS);
+		expect(loadAuthConfig(platform("production"), kek).passwordHash).to.deep.equal(CURRENT_PARAMS);
+		expect(loadAuthConfig(platform("test"), kek).passwordHash).to.deep.equal({ ...CURRENT_PARAMS, N: 1024 });
+		expect(loadAuthConfig(platform("development"), { ...kek, AUTH_PASSWORD_SCRYPT_N: "65536" }).passwordHash.N).to.equal(65536);
+	});
+
+	it("refuses an N that is not a power of two, or below the standard in production", () => {
+		expect(() => loadAuthConfig(platform("development"), { ...kek, AUTH_PASSWORD_SCRYPT_N: "3000" })).to.throw(ConfigError, /power of two/);
+		expect(() => loadAuthConfig(platform("production"), { ...kek, AUTH_PASSWORD_SCRYPT_N: "1024" })).to.throw(ConfigError, /at least 32768/);
 	});
 });
