@@ -15,13 +15,16 @@ export interface SocialConfig {
 		/** Follower ids per users.followerIds page and per Redis pipeline. */
 		fanoutBatch: number;
 	};
-	explore: { halfLifeHours: number; windowHours: number };
+	/** refreshMs: how long one ranking serves every viewer on a node. */
+	explore: { halfLifeHours: number; windowHours: number; refreshMs: number };
 	trendingWindowHours: number;
+	trendingRefreshMs: number;
 }
 
 export function loadSocialConfig(platform: Pick<PlatformConfig, "nodeEnv">, env: Env = process.env): SocialConfig {
 	// Tests need an author "with very many followers" they can build with a handful of accounts.
-	const bigAuthorDefault = platform.nodeEnv === "test" ? 5 : 50_000;
+	const test = platform.nodeEnv === "test";
+	const bigAuthorDefault = test ? 5 : 50_000;
 	return {
 		feed: {
 			maxItems: int(env, "SOCIAL_FEED_MAX_ITEMS", 800, 50, 10_000),
@@ -31,8 +34,10 @@ export function loadSocialConfig(platform: Pick<PlatformConfig, "nodeEnv">, env:
 		},
 		explore: {
 			halfLifeHours: int(env, "SOCIAL_EXPLORE_HALF_LIFE_HOURS", 12, 1, 24 * 30),
-			windowHours: int(env, "SOCIAL_EXPLORE_WINDOW_HOURS", 72, 1, 24 * 30)
+			windowHours: int(env, "SOCIAL_EXPLORE_WINDOW_HOURS", 72, 1, 24 * 30),
+			refreshMs: int(env, "SOCIAL_EXPLORE_REFRESH_SECONDS", test ? 1 : 30, 1, 3600) * 1000
 		},
-		trendingWindowHours: int(env, "SOCIAL_TRENDING_WINDOW_HOURS", 24, 1, 24 * 30)
+		trendingWindowHours: int(env, "SOCIAL_TRENDING_WINDOW_HOURS", 24, 1, 24 * 30),
+		trendingRefreshMs: int(env, "SOCIAL_TRENDING_REFRESH_SECONDS", test ? 1 : 60, 1, 3600) * 1000
 	};
 }

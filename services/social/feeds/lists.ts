@@ -33,10 +33,8 @@ export async function myMentions(rt: SocialRuntime, viewerId: string, params: Pa
 	return collectPage(rt, viewerId, params, { fetch: (pos, n) => mentionPosts(db(rt), viewerId, pos, n), options: plain });
 }
 
-/** How many candidates explore ranks, and how long one ranking serves every viewer on this node. */
+/** How many candidates explore ranks (how long a ranking serves: SOCIAL_EXPLORE_REFRESH_SECONDS). */
 const EXPLORE_CANDIDATES = 1000;
-const EXPLORE_TTL_MS = 30_000;
-const TRENDING_TTL_MS = 60_000;
 
 export class Rankings {
 	private explore: { ids: string[]; until: number } | null = null;
@@ -48,14 +46,14 @@ export class Rankings {
 		if (this.explore && this.explore.until > Date.now()) return this.explore.ids;
 		const cfg = this.rt.cfg.explore;
 		const ranked = rank(await exploreCandidates(db(this.rt), cfg.windowHours, EXPLORE_CANDIDATES), new Date(), cfg.halfLifeHours);
-		this.explore = { ids: ranked.map(c => c.id), until: Date.now() + EXPLORE_TTL_MS };
+		this.explore = { ids: ranked.map(c => c.id), until: Date.now() + cfg.refreshMs };
 		return this.explore.ids;
 	}
 
 	async trendingTags(limit: number) {
 		if (!this.trending || this.trending.until <= Date.now()) {
 			const rows = await trendingTags(db(this.rt), this.rt.cfg.trendingWindowHours, 50);
-			this.trending = { items: rows.map(r => ({ tag: r.tag, authors: Number(r.authors), posts: Number(r.posts) })), until: Date.now() + TRENDING_TTL_MS };
+			this.trending = { items: rows.map(r => ({ tag: r.tag, authors: Number(r.authors), posts: Number(r.posts) })), until: Date.now() + this.rt.cfg.trendingRefreshMs };
 		}
 		return { items: this.trending.items.slice(0, limit), nextCursor: null };
 	}

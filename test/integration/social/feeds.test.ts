@@ -257,8 +257,8 @@ describe("social: feeds", function () {
 					return list.includes(quiet.id) && list.includes(loud.id) ? list : null;
 				},
 				"explore to rank both posts",
-				60_000,
-				1000
+				30_000,
+				200
 			);
 			expect(order.indexOf(loud.id)).to.be.lessThan(order.indexOf(quiet.id));
 			const first = await call(stack, "/feed/explore?limit=1", author);
