@@ -3,8 +3,9 @@
  * wins; a provider with credentials but no URL is the real host; with
  * neither, and simulators enabled (embedded and test mode), it is the
  * simulator mounted on the gateway's own address (`api.address`), wherever
- * that node runs. The discovered address is cached and dropped on failure,
- * so a restarted gateway is found again.
+ * that node runs. The discovered address is kept for at most a second (and
+ * dropped when asking fails): a restarted gateway listens on a new port, and
+ * a restart takes longer than that, so the next call finds it again.
  */
 import type { ServiceBroker } from "moleculer";
 import { ProviderUnavailable } from "./types";
@@ -14,13 +15,17 @@ export interface Endpoints {
 	base(configured: string | null, hasCredentials: boolean, realUrl: string, simPath: string): Promise<string>;
 	/** Base of the URLs providers call back (…/api/v1/payments/callbacks/<provider>). */
 	callbackBase(): Promise<string>;
-	invalidate(): void;
 }
+
+/** How long a discovered gateway address is trusted (simulator mode only; real providers have fixed URLs). */
+const GATEWAY_ADDRESS_TTL_MS = 1000;
 
 export function endpoints(broker: ServiceBroker, opts: { useSimulators: boolean; callbackBaseUrl: string | null; publicUrl: string }): Endpoints {
 	let gateway: Promise<string> | null = null;
+	let askedAt = 0;
 	const gatewayUrl = () => {
-		if (!gateway) {
+		if (!gateway || Date.now() - askedAt > GATEWAY_ADDRESS_TTL_MS) {
+			askedAt = Date.now();
 			gateway = broker
 				.call<{ url: string }, Record<string, never>>("api.address", {}, { timeout: 5000 })
 				.then(a => a.url)
@@ -41,9 +46,6 @@ export function endpoints(broker: ServiceBroker, opts: { useSimulators: boolean;
 			if (opts.callbackBaseUrl) return opts.callbackBaseUrl.replace(/\/+$/, "");
 			if (opts.useSimulators) return gatewayUrl();
 			return opts.publicUrl.replace(/\/+$/, "");
-		},
-		invalidate() {
-			gateway = null;
 		}
 	};
 }

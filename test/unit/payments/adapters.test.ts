@@ -8,8 +8,7 @@ import type { SimCollection } from "../../../simulators/payments/state";
 
 const nowhere: Endpoints = {
 	base: () => Promise.reject(new Error("no network in unit tests")),
-	callbackBase: () => Promise.reject(new Error("no network in unit tests")),
-	invalidate: () => undefined
+	callbackBase: () => Promise.reject(new Error("no network in unit tests"))
 };
 
 function adapters(env: Record<string, string> = {}) {

@@ -10,8 +10,7 @@ import { darajaComplete } from "../../../simulators/payments/daraja";
 
 const nowhere: Endpoints = {
 	base: () => Promise.reject(new Error("no network in unit tests")),
-	callbackBase: () => Promise.reject(new Error("no network in unit tests")),
-	invalidate: () => undefined
+	callbackBase: () => Promise.reject(new Error("no network in unit tests"))
 };
 
 const success = {
