@@ -99,6 +99,17 @@ describe("journeys: faults", function () {
 		await finish(buyer, order);
 	});
 
+	it("the gateway node restarts between payment and delivery: the journey goes on through the new one, money once", async () => {
+		const buyer = await createUser(stack);
+		const { order, intentId } = await checkout(buyer);
+		await answerPrompt(stack, buyer, intentId, "success");
+		await until(stack, buyer, `/commerce/orders/${order.id}`, o => o.status === "paid", "the order to be paid");
+		// A new process on a new port (the simulators, which live on the gateway, start empty: nothing is pending).
+		await stack.takeDown("api");
+		await stack.bringUp("api");
+		await finish(buyer, order);
+	});
+
 	it("the notifications node goes down while a message is sent: the offline member is told once when it returns", async () => {
 		const buyer = await createUser(stack);
 		const conversation = await must(api(stack, buyer, "POST", "/messages/conversations", { memberIds: [seller.userId] }), 201);
