@@ -17,7 +17,7 @@ describe("node health port", function () {
 
 	it("answers liveness, readiness and metrics on every node", async () => {
 		const ports = stack.healthPorts();
-		expect(Object.keys(ports)).to.have.length(stack.topology === "split" ? 3 : 1);
+		expect(Object.keys(ports)).to.have.length(stack.topology === "split" ? 4 : 1);
 		for (const [node, port] of Object.entries(ports)) {
 			const live = await fetch(`http://127.0.0.1:${port}/health/live`);
 			expect(live.status, `${node} live`).to.equal(200);
