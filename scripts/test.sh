@@ -20,10 +20,20 @@ run() {
   rm -f "$log"
 }
 
+# The fault journeys (nodes killed, Redis clients dropped) run last in the split run: after them, a gateway
+# node started later did not receive broadcast frames (docs/operations.md, known defect), which would fail
+# the tests that follow rather than the faults themselves.
+# They get their own split stack, after the rest.
+FAULTS='test/integration/journeys/faults.test.ts'
+split_runs() {
+  run split --ignore "$FAULTS" 'test/integration/**/*.test.ts'
+  run split "$FAULTS"
+}
+
 case "${1:-all}" in
   single) run single 'test/unit/**/*.test.ts' 'test/integration/**/*.test.ts' ;;
-  split) run split 'test/integration/**/*.test.ts' ;;
-  *) run single 'test/unit/**/*.test.ts' 'test/integration/**/*.test.ts'; run split 'test/integration/**/*.test.ts' ;;
+  split) split_runs ;;
+  *) run single 'test/unit/**/*.test.ts' 'test/integration/**/*.test.ts'; split_runs ;;
 esac
 
 echo "$passed passed, $failed failed"
