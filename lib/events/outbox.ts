@@ -19,6 +19,16 @@ export async function writeToOutbox(sequelize: Sequelize, schema: string, t: Tra
 	});
 }
 
+/** Many envelopes in one INSERT (a batch of sales raising one event each). */
+export async function writeManyToOutbox(sequelize: Sequelize, schema: string, t: Transaction, envelopes: readonly EventEnvelope[]): Promise<void> {
+	if (envelopes.length === 0) return;
+	await sequelize.query(
+		`INSERT INTO "${schema}".outbox (id, type, envelope)
+		 SELECT (e->>'id')::uuid, e->>'type', e FROM jsonb_array_elements(CAST(:envelopes AS jsonb)) AS e`,
+		{ replacements: { envelopes: JSON.stringify(envelopes) }, transaction: t }
+	);
+}
+
 interface OutboxRow {
 	id: string;
 	type: string;

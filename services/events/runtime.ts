@@ -9,6 +9,8 @@ export interface EventsRuntime {
 	broker: ServiceBroker;
 	cfg: EventsConfig;
 	raiseEvent<T extends EventType>(t: Transaction, type: T, data: EventData<T>, actorId?: string | null): Promise<unknown>;
+	/** One event of `type` per item, written to the outbox in one INSERT (a batch of sales). */
+	raiseEvents<T extends EventType>(t: Transaction, type: T, items: ReadonlyArray<{ data: EventData<T>; actorId: string | null }>): Promise<void>;
 	/** Wakes the background worker (lifecycle, expiries, refunds, payouts) after a commit gave it work. */
 	kickWorker(): void;
 	logger: { warn(...a: unknown[]): void; info(...a: unknown[]): void; error(...a: unknown[]): void };

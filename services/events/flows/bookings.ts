@@ -1,30 +1,26 @@
 /**
- * Booking tickets. One transaction takes the seats (a conditional UPDATE per
- * ticket type: sold for free tickets, held for paid ones), writes the booking
- * and, for free tickets, issues them. A paid booking then asks payments for
- * an intent whose lifetime is the hold; payments' events confirm or release
- * it (flows/payments-consumer.ts), and the worker releases holds nobody paid.
+ * Booking tickets. Concurrent bookings of one event in this process are
+ * queued and taken in batches, one transaction per batch (flows/sales.ts):
+ * the seats (sold for free tickets, held for paid ones), the bookings and,
+ * for free tickets, the tickets. A paid booking then asks payments for an
+ * intent whose lifetime is the hold; payments' events confirm or release it
+ * (flows/payments-consumer.ts), and the worker releases holds nobody paid.
  */
 import type { Transaction } from "sequelize";
 import { inTransaction } from "../../../lib/db/transaction";
-import { newId } from "../../../lib/ids";
 import { readPage, toPage, type Page } from "../../../lib/pagination";
 import { EventsError } from "../errors";
-import { priceBooking, type BookableType, type BookingRefusal, type ItemInput } from "../rules/booking";
-import { may } from "../rules/lifecycle";
+import type { ItemInput } from "../rules/booking";
 import { createIntent, type PaymentMethod } from "../peers";
 import type { EventsRuntime } from "../runtime";
-import { bookingByKey, getBooking, insertBooking, markEnded, myBookings, setIntent, type BookingRow } from "../store/bookings";
+import { bookingByKey, getBooking, markEnded, myBookings, setIntent, type BookingRow } from "../store/bookings";
 import { getEvent } from "../store/events";
 import { select } from "../store/sql";
-import { hold, releaseHeld, releaseSold, sell, ticketTypesOf, type TicketTypeRow } from "../store/ticket-types";
-import { issueTickets } from "../tickets/issue";
+import { releaseHeld, releaseSold } from "../store/ticket-types";
+import { BatchQueue } from "./batch-queue";
+import { MAX_BATCH, sellBatch, type BookInput, type SaleOutcome, type SaleRequest } from "./sales";
 
-export interface BookInput {
-	items: ItemInput[];
-	payment?: PaymentMethod;
-	unlockCode?: string;
-}
+export type { BookInput } from "./sales";
 
 const db = (rt: EventsRuntime, t?: Transaction) => ({ sequelize: rt.sequelize, t });
 
@@ -54,36 +50,6 @@ export interface BookingResult {
 	payment: { intentId: string | null; status: string; providerReference?: string | null } | null;
 }
 
-function refusal(r: BookingRefusal): Error {
-	switch (r.kind) {
-		case "invalid":
-			return EventsError.invalid(r.field, r.message);
-		case "unknown_type":
-			return EventsError.ticketTypeNotFound();
-		case "not_on_sale":
-			return EventsError.notOnSale(r.ticketTypeId, r.reason);
-		case "per_order_limit":
-			return EventsError.perOrderLimit(r.ticketTypeId, r.limit);
-		case "sold_out":
-			return EventsError.soldOut(r.ticketTypeId, r.left);
-		case "mixed_currencies":
-			return EventsError.mixedCurrencies();
-	}
-}
-
-const bookable = (tt: TicketTypeRow): BookableType => ({
-	id: tt.id,
-	price: Number(tt.price),
-	currency: tt.currency,
-	capacity: tt.capacity,
-	sold: tt.sold,
-	held: tt.held,
-	salesStart: tt.sales_start,
-	salesEnd: tt.sales_end,
-	perOrderLimit: tt.per_order_limit,
-	unlockCodeHash: tt.unlock_code_hash
-});
-
 /** The same key from the same buyer answers with the booking it made; for another request it is a conflict. */
 async function replay(rt: EventsRuntime, existing: BookingRow, eventId: string, items: ItemInput[]): Promise<BookingResult> {
 	const asked = new Map<string, number>();
@@ -99,75 +65,30 @@ function paymentStatusOf(b: BookingRow): string {
 	return b.cancel_reason === "payment_failed" ? "failed" : b.status === "expired" ? "expired" : "cancelled";
 }
 
+/** One batching queue per runtime (per service instance), keyed by event. */
+const queues = new WeakMap<EventsRuntime, BatchQueue<SaleRequest, SaleOutcome>>();
+
+function salesQueue(rt: EventsRuntime): BatchQueue<SaleRequest, SaleOutcome> {
+	let queue = queues.get(rt);
+	if (!queue) {
+		queue = new BatchQueue((eventId, reqs) => sellBatch(rt, eventId, reqs), MAX_BATCH);
+		queues.set(rt, queue);
+	}
+	return queue;
+}
+
 export async function book(rt: EventsRuntime, buyerId: string, eventId: string, input: BookInput, idempotencyKey: string | null): Promise<BookingResult> {
 	if (idempotencyKey) {
 		const existing = await bookingByKey(db(rt), buyerId, idempotencyKey);
 		if (existing) return replay(rt, existing, eventId, input.items);
 	}
-	let row: BookingRow;
-	try {
-		row = await inTransaction(rt.sequelize, t => takeSeats(rt, t, buyerId, eventId, input, idempotencyKey));
-	} catch (err) {
-		// Two requests with one key raced: the loser answers with the winner's booking.
-		if (idempotencyKey && (err as { parent?: { constraint?: string } }).parent?.constraint === "bookings_idempotency_key") {
-			const existing = await bookingByKey(db(rt), buyerId, idempotencyKey);
-			if (existing) return replay(rt, existing, eventId, input.items);
-		}
-		throw err;
-	}
+	const outcome = await salesQueue(rt).submit(eventId, { buyerId, input, idempotencyKey });
+	// The key was taken meanwhile (a twin request in the batch, or another node): asked again, the
+	// request finds that booking, or, if the twin was refused, queues as itself.
+	if ("replay" in outcome) return book(rt, buyerId, eventId, input, idempotencyKey);
+	const row = outcome.booked;
 	if (row.status === "confirmed") return { booking: bookingView(row), payment: null };
 	return pay(rt, row, input.payment as PaymentMethod);
-}
-
-async function takeSeats(rt: EventsRuntime, t: Transaction, buyerId: string, eventId: string, input: BookInput, idempotencyKey: string | null): Promise<BookingRow> {
-	// FOR KEY SHARE: bookings run side by side, but not beside the event's cancellation (which takes FOR
-	// UPDATE). It is the mode the foreign keys of the booking and ticket rows take on this row anyway, so a
-	// hot event's row carries one kind of lock, and edits (FOR NO KEY UPDATE) do not wait for bookings.
-	const [event] = await select<{ id: string; organizer_id: string; status: string; ends_at: Date; title: string }>(
-		db(rt, t),
-		`SELECT id, organizer_id, status, ends_at, title FROM events.events WHERE id = :eventId FOR KEY SHARE`,
-		{ eventId }
-	);
-	if (!event || event.status === "draft") throw EventsError.eventNotFound();
-	if (!may("book", event.status as never)) throw EventsError.eventState(event.status, "booked");
-	if (event.organizer_id === buyerId) throw EventsError.ownEvent();
-	const types = new Map((await ticketTypesOf(db(rt, t), [eventId])).map(tt => [tt.id, bookable(tt)]));
-	const priced = priceBooking(input.items, types, { now: new Date(), eventEndsAt: event.ends_at, maxTickets: rt.cfg.maxTicketsPerBooking, unlockCode: input.unlockCode });
-	if ("kind" in priced) throw refusal(priced);
-	const free = priced.total === 0;
-	if (!free && !input.payment) throw EventsError.paymentRequired();
-	const row = await insertBooking(db(rt, t), {
-		id: newId(),
-		eventId,
-		buyerId,
-		status: free ? "confirmed" : "pending_payment",
-		items: priced.items,
-		quantity: priced.quantity,
-		total: priced.total,
-		currency: priced.currency,
-		expiresAt: free ? null : new Date(Date.now() + rt.cfg.holdSeconds * 1000),
-		idempotencyKey
-	});
-	if (free) {
-		await issueTickets(rt, t, { bookingId: row.id, eventId, holderId: buyerId, items: priced.items });
-		await rt.raiseEvent(
-			t,
-			"events.booking.confirmed",
-			{ bookingId: row.id, eventId, eventTitle: event.title, buyerId, organizerId: event.organizer_id, quantity: priced.quantity, total: 0, currency: priced.currency },
-			buyerId
-		);
-	}
-	// The seats last: the type's row lock (which every booking of the type waits for) is then held only
-	// from this UPDATE to the commit, not across the ticket signing above. Zero rows rolls it all back.
-	// Types in id order: two bookings of the same two types lock them in the same order (no deadlock).
-	for (const item of [...priced.items].sort((a, b) => a.ticketTypeId.localeCompare(b.ticketTypeId))) {
-		const ok = free ? await sell(db(rt, t), item.ticketTypeId, item.quantity) : await hold(db(rt, t), item.ticketTypeId, item.quantity);
-		if (!ok) {
-			const [now] = await select<{ left: number }>(db(rt, t), `SELECT capacity - sold - held AS left FROM events.ticket_types WHERE id = :id`, { id: item.ticketTypeId });
-			throw EventsError.soldOut(item.ticketTypeId, Math.max(0, now?.left ?? 0));
-		}
-	}
-	return row;
 }
 
 /** Starts the payment of a held booking; a refusal by payments gives the seats back at once. */

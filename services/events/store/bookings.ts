@@ -41,15 +41,39 @@ export interface NewBooking {
 	idempotencyKey: string | null;
 }
 
-export async function insertBooking(db: Db, b: NewBooking): Promise<BookingRow> {
-	const [row] = await select<BookingRow>(
+/**
+ * Inserts a batch's bookings in one statement. A booking whose (buyer, Idempotency-Key) another
+ * transaction took first is skipped (ON CONFLICT DO NOTHING), so it never fails the rest of the batch:
+ * the rows returned are the bookings made.
+ */
+export function insertBookings(db: Db, bookings: NewBooking[]): Promise<BookingRow[]> {
+	if (bookings.length === 0) return Promise.resolve([]);
+	return select<BookingRow>(
 		db,
 		`INSERT INTO events.bookings (id, event_id, buyer_id, status, items, quantity, total, currency, expires_at, idempotency_key, confirmed_at)
-		 VALUES (:id, :eventId, :buyerId, :status, :items::jsonb, :quantity, :total, :currency, :expiresAt, :idempotencyKey, CASE WHEN :status = 'confirmed' THEN now() END)
+		 SELECT x.id, x.event_id, x.buyer_id, x.status, x.items, x.quantity, x.total, x.currency, x.expires_at, x.idempotency_key,
+		        CASE WHEN x.status = 'confirmed' THEN now() END
+		   FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS x(id uuid, event_id uuid, buyer_id uuid, status text, items jsonb, quantity integer, total bigint,
+		        currency text, expires_at timestamptz, idempotency_key text)
+		 ON CONFLICT (buyer_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
 		 RETURNING ${COLUMNS}`,
-		{ ...b, items: JSON.stringify(b.items) }
+		{
+			rows: JSON.stringify(
+				bookings.map(b => ({
+					id: b.id,
+					event_id: b.eventId,
+					buyer_id: b.buyerId,
+					status: b.status,
+					items: b.items,
+					quantity: b.quantity,
+					total: b.total,
+					currency: b.currency,
+					expires_at: b.expiresAt?.toISOString() ?? null,
+					idempotency_key: b.idempotencyKey
+				}))
+			)
+		}
 	);
-	return row;
 }
 
 export async function getBooking(db: Db, id: string, lock = false): Promise<BookingRow | null> {

@@ -5,7 +5,7 @@
  * table is the backstop).
  */
 import type { TicketTypeFields } from "../rules/ticket-type";
-import { execute, select, type Db } from "./sql";
+import { execute, select, uuidArray, type Db } from "./sql";
 
 export interface TicketTypeRow {
 	id: string;
@@ -44,9 +44,22 @@ export function ticketTypesOf(db: Db, eventIds: readonly string[]): Promise<Tick
 	return select<TicketTypeRow>(db, `SELECT ${COLUMNS} FROM events.ticket_types WHERE event_id = ANY(:ids::uuid[]) ORDER BY created_at, id`, { ids: `{${eventIds.join(",")}}` });
 }
 
-/** Takes `quantity` seats as held; false when they are not there (nothing changed). */
-export async function hold(db: Db, ticketTypeId: string, quantity: number): Promise<boolean> {
-	return (await execute(db, `UPDATE events.ticket_types SET held = held + :quantity WHERE id = :ticketTypeId AND sold + held + :quantity <= capacity`, { ticketTypeId, quantity })) === 1;
+/**
+ * The types a batch of bookings asks for, locked until its commit, in id order (two batches asking for
+ * the same types lock them in the same order: no deadlock). FOR NO KEY UPDATE is the lock the seat
+ * UPDATE takes anyway; unlike FOR UPDATE it lets the tickets' foreign-key checks (FOR KEY SHARE) through.
+ */
+export function lockTypes(db: Db, eventId: string, ids: readonly string[]): Promise<TicketTypeRow[]> {
+	return select<TicketTypeRow>(db, `SELECT ${COLUMNS} FROM events.ticket_types WHERE event_id = :eventId AND id = ANY(:ids::uuid[]) ORDER BY id FOR NO KEY UPDATE`, {
+		eventId,
+		ids: uuidArray(ids)
+	});
+}
+
+/** Takes a batch's seats of one type, sold and held at once; false when they are not there (nothing changed). */
+export async function takeSeats(db: Db, ticketTypeId: string, seats: { sold: number; held: number }): Promise<boolean> {
+	const sql = `UPDATE events.ticket_types SET sold = sold + :sold, held = held + :held WHERE id = :ticketTypeId AND sold + held + :sold + :held <= capacity`;
+	return (await execute(db, sql, { ticketTypeId, ...seats })) === 1;
 }
 
 /** Held seats become sold (a booking was paid). */

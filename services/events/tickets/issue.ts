@@ -10,7 +10,7 @@ import { signCompact } from "../rules/jws";
 import { toWire, validityWindow } from "../rules/ticket-code";
 import type { EventsRuntime } from "../runtime";
 import type { Db } from "../../../lib/db/sql";
-import { insertTickets, revokeWhere, type NewTicket, type TicketRow } from "../store/tickets";
+import { insertTickets, insertTicketsQuietly, revokeWhere, type NewTicket, type TicketRow } from "../store/tickets";
 import { eventRef, type EventRef } from "./event-ref";
 import { signingKey } from "./keyring";
 
@@ -29,17 +29,17 @@ export interface TicketSpec {
 	transferredFrom?: string | null;
 }
 
-/** Signs and inserts one ticket per spec (shared by booking issue and transfer). */
-export async function signAndInsert(rt: EventsRuntime, db: Db, event: EventRef, bookingId: string, specs: TicketSpec[]): Promise<TicketRow[]> {
+/** One signed ticket row per spec, all with the event's active key. */
+async function signTickets(rt: EventsRuntime, db: Db, event: EventRef, specs: Array<TicketSpec & { bookingId: string }>): Promise<NewTicket[]> {
 	if (specs.length === 0) return [];
 	const key = await signingKey(rt, db, event.id);
 	const { validFrom, validUntil } = validityWindow(event.starts_at, event.ends_at, rt.cfg.tickets);
 	const issuedAt = new Date();
-	const rows: NewTicket[] = specs.map(s => {
+	return specs.map(s => {
 		const id = newId();
 		return {
 			id,
-			bookingId,
+			bookingId: s.bookingId,
 			eventId: event.id,
 			ticketTypeId: s.ticketTypeId,
 			holderId: s.holderId,
@@ -51,15 +51,26 @@ export async function signAndInsert(rt: EventsRuntime, db: Db, event: EventRef, 
 			transferredFrom: s.transferredFrom ?? null
 		};
 	});
-	return insertTickets(db, rows);
 }
+
+/** Signs and inserts one ticket per spec (shared by booking issue and transfer). */
+export async function signAndInsert(rt: EventsRuntime, db: Db, event: EventRef, bookingId: string, specs: TicketSpec[]): Promise<TicketRow[]> {
+	return insertTickets(db, await signTickets(rt, db, event, specs.map(s => ({ ...s, bookingId }))));
+}
+
+const specsOf = (req: Omit<IssueRequest, "eventId">) =>
+	req.items.flatMap(i => Array.from({ length: i.quantity }, () => ({ bookingId: req.bookingId, ticketTypeId: i.ticketTypeId, holderId: req.holderId })));
 
 export async function issueTickets(rt: EventsRuntime, t: Transaction, req: IssueRequest): Promise<TicketRow[]> {
 	const db = { sequelize: rt.sequelize, t };
 	const event = await eventRef(db, req.eventId);
 	if (!event) throw new Error(`issueTickets: event ${req.eventId} does not exist`);
-	const specs = req.items.flatMap(i => Array.from({ length: i.quantity }, () => ({ ticketTypeId: i.ticketTypeId, holderId: req.holderId })));
-	return signAndInsert(rt, db, event, req.bookingId, specs);
+	return insertTickets(db, await signTickets(rt, db, event, specsOf(req)));
+}
+
+/** The tickets of a batch of free bookings of one event: signed, then one INSERT (flows/sales.ts). */
+export async function issueForBookings(rt: EventsRuntime, db: Db, event: EventRef, bookings: Array<Omit<IssueRequest, "eventId">>): Promise<void> {
+	await insertTicketsQuietly(db, await signTickets(rt, db, event, bookings.flatMap(specsOf)));
 }
 
 /** Revokes every live ticket of a booking (cancellation, refund); their ids go on the revocation list. */
