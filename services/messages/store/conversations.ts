@@ -1,4 +1,5 @@
 /** Conversations and their members (SQL). seq columns are BIGINT: read back as numbers. */
+import { prepared, runPrepared } from "../../../lib/db/prepared";
 import { execute, select, uuidArray, type Db } from "../../../lib/db/sql";
 
 export type Kind = "direct" | "group";
@@ -87,7 +88,8 @@ export async function nextVersion(db: Db, id: string): Promise<number> {
 /**
  * What a send checks before its transaction, in one round trip: the
  * conversation, its members, and whether this sender already used this
- * client id here (the id of that message).
+ * client id here (the id of that message). Prepared (lib/db/prepared.ts):
+ * it runs on every send.
  */
 export async function sendContext(
 	db: Db,
@@ -95,16 +97,21 @@ export async function sendContext(
 	senderId: string,
 	clientId: string
 ): Promise<{ conversation: ConversationRow | null; members: MemberRow[]; earlierId: string | null }> {
-	const [row] = await select<{ conversation: ConversationRow | null; members: MemberRow[] | null; earlierId: string | null }>(
-		db,
-		`SELECT
-			(SELECT row_to_json(x) FROM (SELECT ${CONVERSATION_COLUMNS} FROM messages.conversations c WHERE c.id = :conversationId) x) AS conversation,
-			(SELECT json_agg(x) FROM (SELECT ${MEMBER_COLUMNS} FROM messages.members m WHERE m.conversation_id = :conversationId) x) AS members,
-			(SELECT id FROM messages.messages WHERE conversation_id = :conversationId AND sender_id = :senderId AND client_id = :clientId) AS "earlierId"`,
-		{ conversationId, senderId, clientId }
-	);
+	const [row] = await runPrepared<{ conversation: ConversationRow | null; members: MemberRow[] | null; earlierId: string | null }>(db, SEND_CONTEXT, [
+		conversationId,
+		senderId,
+		clientId
+	]);
 	return { conversation: row.conversation, members: row.members ?? [], earlierId: row.earlierId };
 }
+
+const SEND_CONTEXT = prepared(
+	"messages_send_context",
+	`SELECT
+		(SELECT row_to_json(x) FROM (SELECT ${CONVERSATION_COLUMNS} FROM messages.conversations c WHERE c.id = $1::uuid) x) AS conversation,
+		(SELECT json_agg(x) FROM (SELECT ${MEMBER_COLUMNS} FROM messages.members m WHERE m.conversation_id = $1::uuid) x) AS members,
+		(SELECT id FROM messages.messages WHERE conversation_id = $1::uuid AND sender_id = $2::uuid AND client_id = $3::text) AS "earlierId"`
+);
 
 export async function findMember(db: Db, conversationId: string, userId: string): Promise<MemberRow | null> {
 	const [row] = await select<MemberRow>(db, `SELECT ${MEMBER_COLUMNS} FROM messages.members m WHERE m.conversation_id = :conversationId AND m.user_id = :userId`, {

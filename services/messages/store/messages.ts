@@ -1,7 +1,8 @@
 /** Messages (SQL). A deleted message keeps its row and seq (the tombstone) without content. */
 import type { Embed } from "../rules/message-input";
 import type { HistoryQuery } from "../rules/history";
-import { select, type Db } from "../../../lib/db/sql";
+import { prepared, runPrepared } from "../../../lib/db/prepared";
+import { select, uuidArray, type Db } from "../../../lib/db/sql";
 
 export interface MessageRow {
 	id: string;
@@ -63,53 +64,20 @@ export async function sendInOneStatement(
 	type Result = MessageRow & { found: boolean; checked: boolean; memberIds: string[]; notified: string[] | null };
 	let result: Result;
 	try {
-		[result] = await select<Result>(
-			db,
-			`WITH c AS (
-				UPDATE messages.conversations SET last_seq = last_seq + 1, last_version = last_version + 1, activity_at = now()
-				WHERE id = :conversationId
-				RETURNING id, last_seq, last_version
-			), mem AS (
-				SELECT mb.user_id, mb.read_seq, mb.muted FROM messages.members mb JOIN c ON mb.conversation_id = c.id FOR KEY SHARE OF mb
-			), m AS (
-				INSERT INTO messages.messages (id, conversation_id, seq, version, sender_id, client_id, text, file_ids, embed, reply_to_seq)
-				SELECT :id, c.id, c.last_seq, c.last_version, :senderId, :clientId, :text, :fileIds::uuid[], :embed::jsonb, :replyToSeq
-				FROM c WHERE EXISTS (SELECT 1 FROM mem WHERE mem.user_id = :senderId)
-				ON CONFLICT (conversation_id, sender_id, client_id) DO NOTHING
-				RETURNING *
-			), marked AS (
-				UPDATE messages.members mb SET read_seq = m.seq FROM m WHERE mb.conversation_id = m.conversation_id AND mb.user_id = :senderId
-			), rcpt AS (
-				SELECT coalesce(array_agg(mem.user_id::text ORDER BY mem.user_id), '{}') AS ids FROM mem, m
-				WHERE mem.user_id <> :senderId AND NOT mem.muted AND mem.read_seq >= m.seq - 1 AND NOT mem.user_id = ANY(:online::uuid[])
-			), ev AS (
-				INSERT INTO messages.outbox (id, type, envelope)
-				SELECT :eventId, :eventType, jsonb_set(jsonb_set(:envelope::jsonb, '{data,seq}', to_jsonb(m.seq)), '{data,recipientIds}', to_jsonb(rcpt.ids))
-				FROM m, rcpt WHERE cardinality(rcpt.ids) > 0
-				RETURNING 1
-			)
-			SELECT
-				EXISTS (SELECT 1 FROM c) AS found,
-				CASE
-					WHEN NOT EXISTS (SELECT 1 FROM c) THEN false
-					WHEN NOT EXISTS (SELECT 1 FROM mem WHERE mem.user_id = :senderId) THEN messages.abort_send('not_member')
-					WHEN NOT EXISTS (SELECT 1 FROM m) THEN messages.abort_send('client_id_taken')
-					ELSE EXISTS (SELECT 1 FROM ev)
-				END AS checked,
-				(SELECT coalesce(array_agg(mem.user_id::text), '{}') FROM mem) AS "memberIds",
-				(SELECT ids FROM rcpt) AS notified,
-				${COLUMNS}
-			FROM (SELECT 1) AS one LEFT JOIN m ON true`,
-			{
-				...m,
-				fileIds: `{${m.fileIds.join(",")}}`,
-				embed: m.embed ? JSON.stringify(m.embed) : null,
-				online: `{${m.online.join(",")}}`,
-				eventId: m.envelope.id,
-				eventType: m.envelope.type,
-				envelope: JSON.stringify(m.envelope)
-			}
-		);
+		[result] = await runPrepared<Result>(db, SEND, [
+			m.conversationId,
+			m.id,
+			m.senderId,
+			m.clientId,
+			m.text,
+			uuidArray(m.fileIds),
+			m.embed ? JSON.stringify(m.embed) : null,
+			m.replyToSeq,
+			uuidArray(m.online),
+			m.envelope.id,
+			m.envelope.type,
+			JSON.stringify(m.envelope)
+		]);
 	} catch (err) {
 		const hint = (err as { parent?: { hint?: string } }).parent?.hint;
 		if (hint === "not_member" || hint === "client_id_taken") throw new SendAborted(hint);
@@ -121,6 +89,52 @@ export async function sendInOneStatement(
 	void checked;
 	return { row: row as MessageRow, memberIds, notified: notified ?? [] };
 }
+
+/**
+ * The send statement, prepared once per connection (lib/db/prepared.ts): the
+ * busiest statement of the domain, which PostgreSQL would otherwise parse and
+ * plan on every send. $1 conversation, $2 message id, $3 sender, $4 client id,
+ * $5 text, $6 file ids, $7 embed, $8 reply-to seq, $9 online member ids,
+ * $10 event id, $11 event type, $12 envelope.
+ */
+const SEND = prepared(
+	"messages_send",
+	`WITH c AS (
+		UPDATE messages.conversations SET last_seq = last_seq + 1, last_version = last_version + 1, activity_at = now()
+		WHERE id = $1::uuid
+		RETURNING id, last_seq, last_version
+	), mem AS (
+		SELECT mb.user_id, mb.read_seq, mb.muted FROM messages.members mb JOIN c ON mb.conversation_id = c.id FOR KEY SHARE OF mb
+	), m AS (
+		INSERT INTO messages.messages (id, conversation_id, seq, version, sender_id, client_id, text, file_ids, embed, reply_to_seq)
+		SELECT $2::uuid, c.id, c.last_seq, c.last_version, $3::uuid, $4::text, $5::text, $6::uuid[], $7::jsonb, $8::bigint
+		FROM c WHERE EXISTS (SELECT 1 FROM mem WHERE mem.user_id = $3::uuid)
+		ON CONFLICT (conversation_id, sender_id, client_id) DO NOTHING
+		RETURNING *
+	), marked AS (
+		UPDATE messages.members mb SET read_seq = m.seq FROM m WHERE mb.conversation_id = m.conversation_id AND mb.user_id = $3::uuid
+	), rcpt AS (
+		SELECT coalesce(array_agg(mem.user_id::text ORDER BY mem.user_id), '{}') AS ids FROM mem, m
+		WHERE mem.user_id <> $3::uuid AND NOT mem.muted AND mem.read_seq >= m.seq - 1 AND NOT mem.user_id = ANY($9::uuid[])
+	), ev AS (
+		INSERT INTO messages.outbox (id, type, envelope)
+		SELECT $10::uuid, $11::text, jsonb_set(jsonb_set($12::jsonb, '{data,seq}', to_jsonb(m.seq)), '{data,recipientIds}', to_jsonb(rcpt.ids))
+		FROM m, rcpt WHERE cardinality(rcpt.ids) > 0
+		RETURNING 1
+	)
+	SELECT
+		EXISTS (SELECT 1 FROM c) AS found,
+		CASE
+			WHEN NOT EXISTS (SELECT 1 FROM c) THEN false
+			WHEN NOT EXISTS (SELECT 1 FROM mem WHERE mem.user_id = $3::uuid) THEN messages.abort_send('not_member')
+			WHEN NOT EXISTS (SELECT 1 FROM m) THEN messages.abort_send('client_id_taken')
+			ELSE EXISTS (SELECT 1 FROM ev)
+		END AS checked,
+		(SELECT coalesce(array_agg(mem.user_id::text), '{}') FROM mem) AS "memberIds",
+		(SELECT ids FROM rcpt) AS notified,
+		${COLUMNS}
+	FROM (SELECT 1) AS one LEFT JOIN m ON true`
+);
 
 export async function findByClientId(db: Db, conversationId: string, senderId: string, clientId: string): Promise<MessageRow | null> {
 	const [row] = await select<MessageRow>(
