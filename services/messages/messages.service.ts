@@ -22,6 +22,7 @@ import { loadMessagesConfig } from "./config";
 import { MessagesError } from "./errors";
 import { deleteMessage, editMessage, getMessage, react, unreact } from "./flows/change";
 import { createConversation, getConversation, listConversations } from "./flows/conversations";
+import { DirectConversations } from "./flows/direct-conversations";
 import { addMembers, removeFromGroup, updateConversation } from "./flows/members";
 import { history, markRead } from "./flows/reading";
 import { sendMessage, type SendInput } from "./flows/send";
@@ -277,6 +278,7 @@ const MessagesService: ServiceSchema<ServiceSettingSchema, never, Locals & DbVar
 			sequelize: this.sequelize,
 			broker: this.broker,
 			cfg,
+			directConversations: new DirectConversations(),
 			// The relay DurableEventsMixin runs for this schema.
 			kickOutbox: () => (this as unknown as { outboxRelay?: { kick(): void } }).outboxRelay?.kick(),
 			logger: this.logger

@@ -43,30 +43,30 @@ export async function sendMessage(rt: MessagesRuntime, me: string, conversationI
 	if ("error" in content) throw MessagesError.emptyMessage();
 	const db = { sequelize: rt.sequelize };
 
-	const { conversation, members, earlierId } = await sendContext(db, conversationId, me, input.clientId);
-	const member = members.find(m => m.userId === me);
-	if (!member || !conversation) throw MessagesError.conversationNotFound();
+	const facts = await sendFacts(rt, conversationId, me, input.clientId);
+	if (!facts) throw MessagesError.conversationNotFound();
 	// A retry of a send that already landed: the same message, nothing sent again.
-	if (earlierId) return replay(rt, (await findMessage(db, earlierId))!, me);
+	if (facts.earlierId) return replay(rt, (await findMessage(db, facts.earlierId))!, me);
 
-	const others = members.filter(m => m.userId !== me);
+	const others = facts.members.filter(m => m.userId !== me);
 	// Direct conversations follow the recipient's current wishes (blocks, whoCanMessage) at every send;
 	// in groups they were checked when each member was added.
-	const recipient = conversation.kind === "direct" ? others[0] : undefined;
-	const [answer, cards] = await Promise.all([
+	const recipient = facts.kind === "direct" ? others[0] : undefined;
+	// Members who would start an unread streak with this message (every other member when the markers were
+	// not read): skip those watching their socket. Asked alongside the checks; a refused send only asked.
+	const candidates = others.filter(m => m.readSeq === undefined || (!m.muted && startsUnreadStreak(m.readSeq, facts.lastSeq! + 1))).map(m => m.userId);
+	const [answer, cards, , online] = await Promise.all([
 		recipient ? canMessage(rt.broker, me, recipient.userId) : null,
 		profiles(rt.broker, [me]),
-		content.embed ? checkEmbed(rt.broker, content.embed, me) : null
+		content.embed ? checkEmbed(rt.broker, content.embed, me) : null,
+		onlineAmong(rt.broker, candidates, rt.logger)
 	]);
 	if (recipient && answer && !answer.allowed) throw MessagesError.notAllowed(recipient.userId, answer.reason ?? "nobody");
-	if (input.replyToSeq !== undefined && input.replyToSeq !== null && !(await seqExists(db, conversationId, input.replyToSeq, member.joinedSeq)))
+	if (input.replyToSeq !== undefined && input.replyToSeq !== null && !(await seqExists(db, conversationId, input.replyToSeq, facts.joinedSeq)))
 		throw unprocessable("The message replied to is not in this conversation", "REPLY_NOT_FOUND");
 	// Claiming is idempotent for the same ref, so a send that fails after it can be retried.
 	if (content.fileIds.length) await claimFiles(rt.broker, me, content.fileIds, fileRef(conversationId));
 	const sender = cards[me];
-	// Members who would start an unread streak with this message: skip those watching their socket.
-	const candidates = others.filter(m => !m.muted && startsUnreadStreak(m.readSeq, conversation.lastSeq + 1)).map(m => m.userId);
-	const online = await onlineAmong(rt.broker, candidates, rt.logger);
 
 	const id = newId();
 	const envelope = makeEnvelope(
@@ -78,8 +78,8 @@ export async function sendMessage(rt: MessagesRuntime, me: string, conversationI
 			seq: 0,
 			senderId: me,
 			sender: { username: sender?.username ?? "", displayName: sender?.displayName ?? "" },
-			kind: conversation.kind,
-			title: conversation.title,
+			kind: facts.kind,
+			title: facts.title,
 			recipientIds: []
 		},
 		me
@@ -114,6 +114,40 @@ export async function sendMessage(rt: MessagesRuntime, me: string, conversationI
 	// Every member's sockets, the sender's other devices included.
 	push(rt.broker, outcome.memberIds, { type: "message.new", data: message });
 	return { message, created: true };
+}
+
+interface SendFacts {
+	kind: "direct" | "group";
+	title: string | null;
+	/** The sender's joining seq: replies reach back to it, no further. */
+	joinedSeq: number;
+	/** Null when the conversation came from memory (the statement reads the counter under its lock). */
+	lastSeq: number | null;
+	/** readSeq and muted only when just read from the database. */
+	members: { userId: string; readSeq?: number; muted?: boolean }[];
+	earlierId: string | null;
+}
+
+/**
+ * What the send checks before its statement; null when the conversation does
+ * not exist or the sender is not in it. A direct conversation seen before comes
+ * from memory (flows/direct-conversations.ts): a retried clientId is then found
+ * by the statement itself (client_id_taken, answered like a parallel retry),
+ * and the other member is a candidate for a notification whatever their marker
+ * (the statement applies the markers under the lock).
+ */
+async function sendFacts(rt: MessagesRuntime, conversationId: string, me: string, clientId: string): Promise<SendFacts | null> {
+	const known = rt.directConversations.get(conversationId);
+	if (known) {
+		const mine = known.members.find(m => m.userId === me);
+		if (!mine) return null;
+		return { kind: "direct", title: known.title, joinedSeq: mine.joinedSeq, lastSeq: null, members: known.members.map(m => ({ userId: m.userId })), earlierId: null };
+	}
+	const { conversation, members, earlierId } = await sendContext({ sequelize: rt.sequelize }, conversationId, me, clientId);
+	const mine = members.find(m => m.userId === me);
+	if (!conversation || !mine) return null;
+	rt.directConversations.remember(conversation, members);
+	return { kind: conversation.kind, title: conversation.title, joinedSeq: mine.joinedSeq, lastSeq: conversation.lastSeq, members, earlierId };
 }
 
 /** The statement is its own transaction; a deadlock (never expected: locks are taken conversation first) is retried. */
