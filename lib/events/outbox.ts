@@ -7,7 +7,7 @@
 import type { ServiceBroker } from "moleculer";
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
 import { PollingLoop } from "../polling-loop";
-import { backoffDelay } from "./postgres-queue-adapter";
+import { backoffDelay } from "./retry-policy";
 import { eventDefinition } from "./catalogue";
 import { queueDeclarer } from "./channels";
 import type { EventEnvelope } from "./envelope";

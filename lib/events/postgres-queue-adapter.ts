@@ -14,6 +14,7 @@
 import { EventEmitter } from "node:events";
 import type { Sequelize } from "sequelize";
 import { QueryTypes } from "sequelize";
+import { afterFailure, DEFAULT_RETRY_POLICY, isTransient } from "./retry-policy";
 const BaseAdapter = require("@moleculer/channels/src/adapters/base") as new (opts?: object) => ChannelsBaseAdapter;
 
 export interface PostgresQueueOptions {
@@ -56,6 +57,7 @@ interface Row {
 	id: string;
 	payload: unknown;
 	attempts: number;
+	created_at: Date;
 }
 
 interface Consumer {
@@ -65,10 +67,6 @@ interface Consumer {
 	again: boolean;
 	timer: NodeJS.Timeout | null;
 	inFlight: Set<Promise<void>>;
-}
-
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number): number {
-	return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
 }
 
 export class PostgresQueueAdapter extends BaseAdapter {
@@ -194,7 +192,7 @@ export class PostgresQueueAdapter extends BaseAdapter {
 			         ORDER BY id
 			         LIMIT :limit
 			         FOR UPDATE SKIP LOCKED)
-			RETURNING m.id, m.payload, m.attempts`,
+			RETURNING m.id, m.payload, m.attempts, m.created_at`,
 			{ replacements: { channel: chan.name, grp: chan.group, limit, lockMs: String(this.settings.lockMs) }, type: QueryTypes.SELECT }
 		);
 	}
@@ -212,9 +210,11 @@ export class PostgresQueueAdapter extends BaseAdapter {
 	}
 
 	private async fail(chan: Chan, row: Row, err: Error): Promise<void> {
-		const maxRetries = chan.maxRetries ?? this.settings.maxRetries;
+		const policy = { ...DEFAULT_RETRY_POLICY, maxRetries: chan.maxRetries ?? this.settings.maxRetries, backoffMs: this.settings.backoffMs, maxBackoffMs: this.settings.maxBackoffMs };
+		// The queue keeps no first-failure time; the message's age stands in for it (it is never younger).
+		const decision = afterFailure(policy, { attempt: row.attempts, firstFailedAt: new Date(row.created_at).getTime(), now: Date.now(), transient: isTransient(err) });
 		const error = `${err.name}: ${err.message}`.slice(0, 2000);
-		if (row.attempts > maxRetries) {
+		if (decision.kind === "dead-letter") {
 			this.logger.error(`Message ${row.id} on ${chan.group}.${chan.name} failed ${row.attempts} times; dead-lettered`, err);
 			await this.sequelize.transaction(async t => {
 				await this.sequelize.query(
@@ -226,13 +226,12 @@ export class PostgresQueueAdapter extends BaseAdapter {
 			});
 			return;
 		}
-		const delay = backoffDelay(row.attempts, this.settings.backoffMs, this.settings.maxBackoffMs);
-		this.logger.warn(`Message ${row.id} on ${chan.group}.${chan.name} failed (attempt ${row.attempts}); retry in ${delay} ms: ${error}`);
+		this.logger.warn(`Message ${row.id} on ${chan.group}.${chan.name} failed (attempt ${row.attempts}); retry in ${decision.delayMs} ms: ${error}`);
 		await this.sequelize.query(
 			`UPDATE platform.channel_messages
 			    SET locked_until = NULL, last_error = :error, available_at = now() + (:delay || ' milliseconds')::interval
 			  WHERE id = :id`,
-			{ replacements: { id: row.id, error, delay: String(delay) } }
+			{ replacements: { id: row.id, error, delay: String(decision.delayMs) } }
 		);
 	}
 }

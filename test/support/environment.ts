@@ -14,6 +14,8 @@ export const NAMESPACE = `t${RUN_ID}`;
 const PG_BASE = (process.env.TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432").replace(/\/$/, "");
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
 export const AMQP_URL = process.env.TEST_AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
+/** The RabbitMQ node behind AMQP_URL, for `rabbitmqctl -n` (the fault tests restart it); unset: rabbitmqctl's default node. */
+export const RABBITMQ_NODE = process.env.TEST_RABBITMQ_NODE ?? null;
 
 export const CORE_DB = `nexgate_test_${RUN_ID}`;
 export const NOTIF_DB = `nexgate_test_${RUN_ID}_notif`;

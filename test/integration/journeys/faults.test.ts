@@ -1,10 +1,9 @@
 /**
- * Journeys under faults (issue 13): a node restarting mid-journey, and Redis
- * dropping every connection while a purchase is under way. (A RabbitMQ
- * restart is not here: after one, some durable consumers did not resume —
- * see docs/operations.md "RabbitMQ restarts" — so it would break the tests
- * that run after it until that is fixed.) Money and messages still arrive exactly once: one "paid" step in
- * the order's history, the seller's share in the wallet once, one notification.
+ * Journeys under faults (issue 13): a node restarting mid-journey, and
+ * RabbitMQ restarting or Redis dropping every connection while a purchase is
+ * under way. Money and messages still arrive exactly once: one "paid" step in
+ * the order's history, the seller's share in the wallet once, one
+ * notification; and every event raised around a RabbitMQ restart is consumed.
  *
  * Split topology only: a fault here is a node process dying, which one
  * process cannot show (destroying a service under live traffic inside the
@@ -15,10 +14,11 @@
 import { execFileSync } from "node:child_process";
 import { expect } from "chai";
 import { splitCommission } from "../../../services/payments/rules/money";
-import { TOPOLOGY } from "../../support/environment";
+import { RABBITMQ_NODE, TOPOLOGY } from "../../support/environment";
 import { getStack, type Stack } from "../../support/stack";
 import { createUser, type TestUser } from "../../support/users";
 import { sleep, waitFor } from "../../support/wait";
+import { openSocket, wsUrl } from "../api/ws-client";
 import { png, upload } from "../files/support";
 import { adminToken } from "../payments/support";
 import { ADDRESS, answerPrompt, api, idempotencyKey, mobile, must, notificationTypes, until, type Json } from "./support";
@@ -61,6 +61,30 @@ describe("journeys: faults", function () {
 	}
 
 	const count = (types: string[], type: string) => types.filter(t => t === type).length;
+
+	/** A direct message from `from` reaches `to`'s socket on the stack's (current) gateway as a real-time frame. */
+	async function frameArrives(from: TestUser, to: TestUser): Promise<void> {
+		const socket = await openSocket(wsUrl(stack.apiUrl, `/ws?token=${to.accessToken}`));
+		try {
+			const conversation = await must(api(stack, from, "POST", "/messages/conversations", { memberIds: [to.userId] }), 201);
+			const sent = await must(api(stack, from, "POST", `/messages/conversations/${conversation.id}/messages`, { clientId: `rt-${Date.now()}`, text: "Mzigo umefika?" }), 201);
+			const frame = await socket.next("message.new", 15_000);
+			expect(frame.data.id).to.equal(sent.id);
+		} finally {
+			socket.close();
+		}
+	}
+
+	/** Stops RabbitMQ (every connection dropped, durable queues kept), waits, and starts it again. */
+	async function restartRabbitMq(downMs: number): Promise<void> {
+		const ctl = (command: string) => execFileSync("rabbitmqctl", [...(RABBITMQ_NODE ? ["-n", RABBITMQ_NODE] : []), command], { stdio: "ignore" });
+		ctl("stop_app");
+		try {
+			await sleep(downMs);
+		} finally {
+			ctl("start_app");
+		}
+	}
 
 	it("the business node (commerce) goes down after checkout and the payment arrives meanwhile: paid once when it returns", async () => {
 		const buyer = await createUser(stack);
@@ -110,6 +134,8 @@ describe("journeys: faults", function () {
 		await stack.takeDown("api");
 		await stack.bringUp("api");
 		await finish(buyer, order);
+		// The new gateway node gets the real-time frames other nodes broadcast.
+		await frameArrives(seller, buyer);
 	});
 
 	it("the notifications node goes down while a message is sent: the offline member is told once when it returns", async () => {
@@ -128,6 +154,33 @@ describe("journeys: faults", function () {
 	});
 
 	describe("shared infrastructure dropping its connections", () => {
+		it("RabbitMQ restarting mid-purchase: the nodes reconnect and the order is paid once", async () => {
+			const buyer = await createUser(stack);
+			const { order, intentId } = await checkout(buyer);
+			await restartRabbitMq(2000);
+			await waitFor(async () => (await api(stack, buyer, "GET", `/payments/intents/${intentId}`)).status === 200, "the nodes to talk again", 90_000, 500);
+			await answerPrompt(stack, buyer, intentId, "success");
+			await until(stack, buyer, `/commerce/orders/${order.id}`, o => o.status === "paid", "the order to be paid after RabbitMQ came back", 90_000);
+			await finish(buyer, order);
+		});
+
+		it("RabbitMQ going down while events are being published: every accepted post is counted once it returns, and later ones too", async () => {
+			const author = await createUser(stack);
+			const post = (n: number) => api(stack, author, "POST", "/social/posts", { text: `Soko la Kariakoo ${n}`, visibility: "public" });
+			// Posts in flight as the broker stops: some are refused, the accepted ones have events in the outbox or on the wire.
+			const inFlight = Array.from({ length: 8 }, (_, n) => post(n));
+			await sleep(30);
+			await restartRabbitMq(1500);
+			const accepted = (await Promise.all(inFlight)).filter(r => r.status === 201).length;
+			await waitFor(async () => (await post(100)).status === 201, "a post to be accepted after the restart", 90_000, 500);
+			const counted = async () => (await must(api(stack, author, "GET", `/users/${author.userId}`), 200)).counts.posts;
+			await waitFor(async () => (await counted()) === accepted + 1, `users to count all ${accepted + 1} accepted posts`, 90_000, 500);
+			await sleep(1000);
+			expect(await counted()).to.equal(accepted + 1);
+			// Requests, durable events and real-time frames all cross RabbitMQ again.
+			await frameArrives(await createUser(stack), author);
+		});
+
 		it("Redis dropping every client mid-purchase: the nodes reconnect and the order is paid once", async () => {
 			const buyer = await createUser(stack);
 			const { order, intentId } = await checkout(buyer);

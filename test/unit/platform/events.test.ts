@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { isEventTypeName, makeEnvelope } from "../../../lib/events/envelope";
-import { backoffDelay } from "../../../lib/events/postgres-queue-adapter";
+import { backoffDelay } from "../../../lib/events/retry-policy";
 import { isUuidV7 } from "../../../lib/ids";
 import "../../fixtures/events";
 
