@@ -83,15 +83,14 @@ export class OutboxRelay extends PollingLoop {
 				  ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED`,
 				{ replacements: { limit: this.batchSize }, type: QueryTypes.SELECT, transaction: t }
 			);
+			// In id order, one at a time: consumers see a domain's events in the order they were raised.
+			const published: string[] = [];
 			for (const row of rows) {
 				try {
 					const consumers = eventDefinition(row.type)?.consumers ?? [];
 					if (declarer && consumers.length) await declarer.declareQueues(row.type, consumers);
 					await sendToChannel.call(this.broker, row.type, row.envelope);
-					await this.sequelize.query(`UPDATE "${this.schema}".outbox SET published_at = now(), attempts = attempts + 1 WHERE id = :id`, {
-						replacements: { id: row.id },
-						transaction: t
-					});
+					published.push(row.id);
 				} catch (err) {
 					const delay = backoffDelay(row.attempts + 1, 500, 60_000);
 					await this.sequelize.query(
@@ -101,6 +100,11 @@ export class OutboxRelay extends PollingLoop {
 					);
 				}
 			}
+			if (published.length)
+				await this.sequelize.query(`UPDATE "${this.schema}".outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY(CAST(:ids AS uuid[]))`, {
+					replacements: { ids: `{${published.join(",")}}` },
+					transaction: t
+				});
 			return rows.length;
 		});
 	}
