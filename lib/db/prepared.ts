@@ -65,12 +65,13 @@ async function runOn(db: Db, statement: PreparedStatement, values: unknown[]): P
 	const inTransaction = (db.t as unknown as { connection?: PgConnection } | undefined)?.connection;
 	const manager = (db.sequelize as unknown as { connectionManager: ConnectionManager }).connectionManager;
 	const connection = inTransaction ?? (await manager.getConnection({ type: "write" }));
-	// Captured before the await, so an error's stack shows the caller rather than the socket's read loop.
-	const stack = new Error().stack;
+	// Made before the await, so an error's stack shows the caller rather than the socket's read loop;
+	// V8 formats it only when read (in the catch), which is what keeps this cheap.
+	const origin = new Error();
 	try {
 		return await connection.query({ name: statement.name, text: statement.text, values });
 	} catch (err) {
-		throw asSequelizeError(db.sequelize, connection, err, statement, stack);
+		throw asSequelizeError(db.sequelize, connection, err, statement, origin.stack);
 	} finally {
 		if (!inTransaction) manager.releaseConnection(connection);
 	}
