@@ -25,7 +25,7 @@ import { startsUnreadStreak } from "../rules/read-marker";
 import type { MessagesRuntime } from "../runtime";
 import { sendContext } from "../store/conversations";
 import { findByClientId, findMessage, SendAborted, sendInOneStatement, seqExists, type MessageRow, type SendOutcome } from "../store/messages";
-import { messageViews, type MessageView } from "../view";
+import { messageViews, type MessageView, type ProfileCard } from "../view";
 import { canMessage, claimFiles, profiles, push } from "./peers";
 import { checkEmbed } from "./cards";
 import { onlineAmong } from "./presence";
@@ -48,25 +48,17 @@ export async function sendMessage(rt: MessagesRuntime, me: string, conversationI
 	// A retry of a send that already landed: the same message, nothing sent again.
 	if (facts.earlierId) return replay(rt, (await findMessage(db, facts.earlierId))!, me);
 
-	const others = facts.members.filter(m => m.userId !== me);
-	// Direct conversations follow the recipient's current wishes (blocks, whoCanMessage) at every send;
-	// in groups they were checked when each member was added.
-	const recipient = facts.kind === "direct" ? others[0] : undefined;
-	// Members who would start an unread streak with this message (every other member when the markers were
-	// not read): skip those watching their socket. Asked alongside the checks; a refused send only asked.
-	const candidates = others.filter(m => m.readSeq === undefined || (!m.muted && startsUnreadStreak(m.readSeq, facts.lastSeq! + 1))).map(m => m.userId);
-	const [answer, cards, , online] = await Promise.all([
-		recipient ? canMessage(rt.broker, me, recipient.userId) : null,
-		profiles(rt.broker, [me]),
-		content.embed ? checkEmbed(rt.broker, content.embed, me) : null,
-		onlineAmong(rt.broker, candidates, rt.logger)
-	]);
-	if (recipient && answer && !answer.allowed) throw MessagesError.notAllowed(recipient.userId, answer.reason ?? "nobody");
-	if (input.replyToSeq !== undefined && input.replyToSeq !== null && !(await seqExists(db, conversationId, input.replyToSeq, facts.joinedSeq)))
-		throw unprocessable("The message replied to is not in this conversation", "REPLY_NOT_FOUND");
-	// Claiming is idempotent for the same ref, so a send that fails after it can be retried.
-	if (content.fileIds.length) await claimFiles(rt.broker, me, content.fileIds, fileRef(conversationId));
-	const sender = cards[me];
+	let checked: { online: Set<string>; sender: ProfileCard | undefined };
+	try {
+		checked = await checkSend(rt, me, conversationId, facts, content, input.replyToSeq ?? null);
+	} catch (err) {
+		// From memory nothing told a retry of a send that already landed apart before the checks:
+		// it is answered with that message as it would have been, whatever the checks say now.
+		const earlier = facts.fromMemory ? await findByClientId(db, conversationId, me, input.clientId) : null;
+		if (earlier) return replay(rt, earlier, me);
+		throw err;
+	}
+	const { online, sender } = checked;
 
 	const id = newId();
 	const envelope = makeEnvelope(
@@ -116,12 +108,47 @@ export async function sendMessage(rt: MessagesRuntime, me: string, conversationI
 	return { message, created: true };
 }
 
+/**
+ * Everything that may refuse a send before its statement, and what the
+ * statement needs from other domains: who is online and the sender's card.
+ */
+async function checkSend(
+	rt: MessagesRuntime,
+	me: string,
+	conversationId: string,
+	facts: SendFacts,
+	content: { fileIds: string[]; embed: Embed | null },
+	replyToSeq: number | null
+): Promise<{ online: Set<string>; sender: ProfileCard | undefined }> {
+	const others = facts.members.filter(m => m.userId !== me);
+	// Direct conversations follow the recipient's current wishes (blocks, whoCanMessage) at every send;
+	// in groups they were checked when each member was added.
+	const recipient = facts.kind === "direct" ? others[0] : undefined;
+	// Members who would start an unread streak with this message (every other member when the markers were
+	// not read): skip those watching their socket. Asked alongside the checks; a refused send only asked.
+	const candidates = others.filter(m => m.readSeq === undefined || (!m.muted && startsUnreadStreak(m.readSeq, facts.lastSeq! + 1))).map(m => m.userId);
+	const [answer, cards, , online] = await Promise.all([
+		recipient ? canMessage(rt.broker, me, recipient.userId) : null,
+		profiles(rt.broker, [me]),
+		content.embed ? checkEmbed(rt.broker, content.embed, me) : null,
+		onlineAmong(rt.broker, candidates, rt.logger)
+	]);
+	if (recipient && answer && !answer.allowed) throw MessagesError.notAllowed(recipient.userId, answer.reason ?? "nobody");
+	if (replyToSeq !== null && !(await seqExists({ sequelize: rt.sequelize }, conversationId, replyToSeq, facts.joinedSeq)))
+		throw unprocessable("The message replied to is not in this conversation", "REPLY_NOT_FOUND");
+	// Claiming is idempotent for the same ref, so a send that fails after it can be retried.
+	if (content.fileIds.length) await claimFiles(rt.broker, me, content.fileIds, fileRef(conversationId));
+	return { online, sender: cards[me] };
+}
+
 interface SendFacts {
 	kind: "direct" | "group";
 	title: string | null;
 	/** The sender's joining seq: replies reach back to it, no further. */
 	joinedSeq: number;
-	/** Null when the conversation came from memory (the statement reads the counter under its lock). */
+	/** From memory (flows/direct-conversations.ts): no markers, no counter, no clientId looked up. */
+	fromMemory: boolean;
+	/** Null from memory (the statement reads the counter under its lock). */
 	lastSeq: number | null;
 	/** readSeq and muted only when just read from the database. */
 	members: { userId: string; readSeq?: number; muted?: boolean }[];
@@ -132,8 +159,9 @@ interface SendFacts {
  * What the send checks before its statement; null when the conversation does
  * not exist or the sender is not in it. A direct conversation seen before comes
  * from memory (flows/direct-conversations.ts): a retried clientId is then found
- * by the statement itself (client_id_taken, answered like a parallel retry),
- * and the other member is a candidate for a notification whatever their marker
+ * by the statement itself (client_id_taken, answered like a parallel retry) or,
+ * when a check refuses it meanwhile (a block since), by looking it up then; and
+ * the other member is a candidate for a notification whatever their marker
  * (the statement applies the markers under the lock).
  */
 async function sendFacts(rt: MessagesRuntime, conversationId: string, me: string, clientId: string): Promise<SendFacts | null> {
@@ -141,13 +169,13 @@ async function sendFacts(rt: MessagesRuntime, conversationId: string, me: string
 	if (known) {
 		const mine = known.members.find(m => m.userId === me);
 		if (!mine) return null;
-		return { kind: "direct", title: known.title, joinedSeq: mine.joinedSeq, lastSeq: null, members: known.members.map(m => ({ userId: m.userId })), earlierId: null };
+		return { kind: "direct", title: known.title, joinedSeq: mine.joinedSeq, fromMemory: true, lastSeq: null, members: known.members.map(m => ({ userId: m.userId })), earlierId: null };
 	}
 	const { conversation, members, earlierId } = await sendContext({ sequelize: rt.sequelize }, conversationId, me, clientId);
 	const mine = members.find(m => m.userId === me);
 	if (!conversation || !mine) return null;
 	rt.directConversations.remember(conversation, members);
-	return { kind: conversation.kind, title: conversation.title, joinedSeq: mine.joinedSeq, lastSeq: conversation.lastSeq, members, earlierId };
+	return { kind: conversation.kind, title: conversation.title, joinedSeq: mine.joinedSeq, fromMemory: false, lastSeq: conversation.lastSeq, members, earlierId };
 }
 
 /** The statement is its own transaction; a deadlock (never expected: locks are taken conversation first) is retried. */

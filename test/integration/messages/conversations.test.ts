@@ -174,6 +174,20 @@ describe("messages: conversations", function () {
 			expect(rows[0].n).to.equal(1);
 		});
 
+		it("a retry of a message that landed before a block still answers that message (200); a new one is refused", async () => {
+			const [p, q] = await createProfiles(stack, 2);
+			const pair = await conversationOf(stack, p, [q.userId]);
+			const clientId = newId();
+			const first = await send(stack, p, pair, { clientId, text: "kabla" });
+			expect(first.status).to.equal(201);
+			expect((await usersCall(stack, `/${p.userId}/block`, q, { method: "POST" })).status).to.equal(200);
+			const again = await send(stack, p, pair, { clientId, text: "kabla" });
+			expect([again.status, again.json.id, again.json.seq]).to.deep.equal([200, first.json.id, first.json.seq]);
+			expect((await send(stack, p, pair)).status).to.equal(403);
+			const [c] = await coreQuery("SELECT last_seq::int AS n FROM messages.conversations WHERE id = $1", [pair]);
+			expect(c.n).to.equal(1);
+		});
+
 		it("whoCanMessage=nobody refuses new messages; followers lets followers in", async () => {
 			const [p, q] = await createProfiles(stack, 2);
 			expect((await usersCall(stack, "/me/privacy", q, { method: "PATCH", body: { whoCanMessage: "nobody" } })).status).to.equal(200);
