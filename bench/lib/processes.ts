@@ -24,7 +24,8 @@ const outputs = new WeakMap<ChildProcess, Output>();
 export function forkTs(file: string, env: Record<string, string> = {}): ChildProcess {
 	const proc = fork(file, [], {
 		cwd: ROOT,
-		execArgv: ["--require", "tsx/cjs"],
+		// BENCH_CPU_PROF_DIR=<dir>: every server process writes a V8 CPU profile there when it exits.
+		execArgv: ["--require", "tsx/cjs", ...(process.env.BENCH_CPU_PROF_DIR ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF_DIR] : [])],
 		env: { ...process.env, ...env },
 		stdio: ["ignore", "pipe", "pipe", "ipc"]
 	});

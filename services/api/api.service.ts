@@ -302,6 +302,17 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiLocals> & { merged(t
 	},
 
 	methods: {
+		/**
+		 * moleculer-web's JSON encoding, plus the length: without it the answer goes out chunked, which
+		 * costs a multi-buffer write and a terminating chunk per response (the largest single cost of a
+		 * small answer on a busy gateway); with it, headers and body leave in one write.
+		 */
+		encodeResponse(_req, res, data) {
+			const body = JSON.stringify(data);
+			res.setHeader("Content-Length", Buffer.byteLength(body));
+			return body;
+		},
+
 		/** moleculer-web route hook: the caller per the action's `auth` mode → ctx.meta.user. */
 		async authenticate(_ctx, _route, req) {
 			const token = bearerFromHeader(req);

@@ -163,6 +163,9 @@ describe("api gateway (one node, Redis)", function () {
 			const res = await http(url, "/api/v1/fixtures/me", { token });
 			expect(res.status).to.equal(200);
 			expect(res.json.user).to.deep.equal({ userId: "user-7", sessionId: "session-7", roles: ["user", "seller"] });
+			// JSON answers carry their length (one write per response), not chunked encoding.
+			expect(res.headers.get("content-length")).to.equal(String(Buffer.byteLength(res.text)));
+			expect(res.headers.get("transfer-encoding")).to.equal(null);
 		});
 
 		it("401 TOKEN_EXPIRED for an expired token", async () => {
