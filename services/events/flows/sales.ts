@@ -3,9 +3,9 @@
  * docs/events.md "Sales in batches"). flows/bookings.ts queues the requests
  * per event (flows/batch-queue.ts); this takes one batch: the event row once,
  * the asked types locked in id order, each request priced on its own, the
- * seats allocated in arrival order (rules/allocation.ts), then one INSERT each
- * for the bookings, their tickets and their outbox events, one seat UPDATE per
- * type, one COMMIT. Every request gets its own answer: its booking, or its own
+ * seats allocated in arrival order (rules/allocation.ts), the free bookings'
+ * tickets signed, then one statement for the bookings, their tickets and the
+ * seats (store/sales.ts), one INSERT for the outbox events, one COMMIT. Every request gets its own answer: its booking, or its own
  * refusal; nobody's refusal fails the others.
  */
 import type { Transaction } from "sequelize";
@@ -17,11 +17,12 @@ import { allocateSeats } from "../rules/allocation";
 import { priceBooking, type BookableType, type BookingRefusal, type ItemInput, type PricedItem } from "../rules/booking";
 import { may } from "../rules/lifecycle";
 import type { EventsRuntime } from "../runtime";
-import { insertBookings, type BookingRow, type NewBooking } from "../store/bookings";
+import type { BookingRow, NewBooking } from "../store/bookings";
+import { writeSales } from "../store/sales";
 import { select } from "../store/sql";
-import { lockTypes, takeSeats, type TicketTypeRow } from "../store/ticket-types";
+import { lockTypes, type TicketTypeRow } from "../store/ticket-types";
 import type { EventRef } from "../tickets/event-ref";
-import { issueForBookings } from "../tickets/issue";
+import { signForBookings } from "../tickets/issue";
 
 export interface BookInput {
 	items: ItemInput[];
@@ -112,25 +113,27 @@ async function sell(rt: EventsRuntime, t: Transaction, eventId: string, reqs: Sa
 	});
 
 	const wanted = fitting.map(p => newBooking(rt, eventId, p));
-	const made = new Map((await insertBookings(db, wanted)).map(row => [row.id, row]));
-	const rows = wanted.map(b => made.get(b.id));
-	fitting.forEach((p, i) => (out[p.index] = rows[i] ? { booked: rows[i] as BookingRow } : { replay: true }));
-	const sold = rows.filter((r): r is BookingRow => r?.status === "confirmed");
-
-	await issueForBookings(rt, db, event, sold.map(b => ({ bookingId: b.id, holderId: b.buyer_id, items: b.items })));
+	const free = wanted.filter(b => b.status === "confirmed");
+	const tickets = await signForBookings(rt, db, event, free.map(b => ({ bookingId: b.id, holderId: b.buyerId, items: b.items })));
+	// The lock taken above made the allocation exact; the seat UPDATE's condition (and the table's CHECK)
+	// stay the backstop. A type short fails the batch as a whole, and its members are then booked one by one.
+	const { made, typesShort } = await writeSales(db, wanted, tickets);
+	if (typesShort > 0) throw new Error(`event ${eventId}: seats moved under the batch's type locks`);
+	const byId = new Map(made.map(row => [row.id, row]));
+	fitting.forEach((p, i) => {
+		const row = byId.get(wanted[i].id);
+		out[p.index] = row ? { booked: row } : { replay: true };
+	});
 	await rt.raiseEvents(
 		t,
 		"events.booking.confirmed",
-		sold.map(b => ({
-			data: { bookingId: b.id, eventId, eventTitle: event.title, buyerId: b.buyer_id, organizerId: event.organizer_id, quantity: b.quantity, total: 0, currency: b.currency },
-			actorId: b.buyer_id
-		}))
+		made
+			.filter(b => b.status === "confirmed")
+			.map(b => ({
+				data: { bookingId: b.id, eventId, eventTitle: event.title, buyerId: b.buyer_id, organizerId: event.organizer_id, quantity: b.quantity, total: 0, currency: b.currency },
+				actorId: b.buyer_id
+			}))
 	);
-	// The lock taken above made the allocation exact; the conditional UPDATE (and the table's CHECK) stay
-	// the backstop. Zero rows fails the batch as a whole, and its members are then booked one by one.
-	for (const [typeId, seats] of seatsTaken(rows)) {
-		if (!(await takeSeats(db, typeId, seats))) throw new Error(`ticket type ${typeId}: seats moved under the batch's lock`);
-	}
 	return out as Array<SaleOutcome | Error>;
 }
 
@@ -170,19 +173,4 @@ function newBooking(rt: EventsRuntime, eventId: string, p: Priced): NewBooking {
 		expiresAt: free ? null : new Date(Date.now() + rt.cfg.holdSeconds * 1000),
 		idempotencyKey: p.req.idempotencyKey
 	};
-}
-
-/** Seats per type of the bookings made, sold for free ones and held for paid ones, in type id order. */
-function seatsTaken(rows: Array<BookingRow | undefined>): Array<[string, { sold: number; held: number }]> {
-	const byType = new Map<string, { sold: number; held: number }>();
-	for (const b of rows) {
-		if (!b) continue;
-		for (const item of b.items) {
-			const seats = byType.get(item.ticketTypeId) ?? { sold: 0, held: 0 };
-			if (b.status === "confirmed") seats.sold += item.quantity;
-			else seats.held += item.quantity;
-			byType.set(item.ticketTypeId, seats);
-		}
-	}
-	return [...byType].sort(([a], [b]) => a.localeCompare(b));
 }

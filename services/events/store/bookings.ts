@@ -25,7 +25,8 @@ export interface BookingRow {
 	updated_at: Date;
 }
 
-const COLUMNS = `id, event_id, buyer_id, status, items, quantity, total::float8 AS total, currency, intent_id, expires_at, idempotency_key,
+/** A booking row's columns as the flows read them (store/sales.ts returns the same from its INSERT). */
+export const COLUMNS = `id, event_id, buyer_id, status, items, quantity, total::float8 AS total, currency, intent_id, expires_at, idempotency_key,
 	refund_amount::float8 AS refund_amount, refund_due, refunded_at, cancel_reason, escrow_released_at, confirmed_at, cancelled_at, created_at, updated_at`;
 
 export interface NewBooking {
@@ -39,41 +40,6 @@ export interface NewBooking {
 	currency: string;
 	expiresAt: Date | null;
 	idempotencyKey: string | null;
-}
-
-/**
- * Inserts a batch's bookings in one statement. A booking whose (buyer, Idempotency-Key) another
- * transaction took first is skipped (ON CONFLICT DO NOTHING), so it never fails the rest of the batch:
- * the rows returned are the bookings made.
- */
-export function insertBookings(db: Db, bookings: NewBooking[]): Promise<BookingRow[]> {
-	if (bookings.length === 0) return Promise.resolve([]);
-	return select<BookingRow>(
-		db,
-		`INSERT INTO events.bookings (id, event_id, buyer_id, status, items, quantity, total, currency, expires_at, idempotency_key, confirmed_at)
-		 SELECT x.id, x.event_id, x.buyer_id, x.status, x.items, x.quantity, x.total, x.currency, x.expires_at, x.idempotency_key,
-		        CASE WHEN x.status = 'confirmed' THEN now() END
-		   FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS x(id uuid, event_id uuid, buyer_id uuid, status text, items jsonb, quantity integer, total bigint,
-		        currency text, expires_at timestamptz, idempotency_key text)
-		 ON CONFLICT (buyer_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-		 RETURNING ${COLUMNS}`,
-		{
-			rows: JSON.stringify(
-				bookings.map(b => ({
-					id: b.id,
-					event_id: b.eventId,
-					buyer_id: b.buyerId,
-					status: b.status,
-					items: b.items,
-					quantity: b.quantity,
-					total: b.total,
-					currency: b.currency,
-					expires_at: b.expiresAt?.toISOString() ?? null,
-					idempotency_key: b.idempotencyKey
-				}))
-			)
-		}
-	);
 }
 
 export async function getBooking(db: Db, id: string, lock = false): Promise<BookingRow | null> {

@@ -1,8 +1,8 @@
 /**
- * SQL for ticket types. Seats move only through the conditional UPDATEs
- * here: `hold` succeeds only while sold + held + n <= capacity, so parallel
- * bookings serialise on the type's row and never oversell (the CHECK on the
- * table is the backstop).
+ * SQL for ticket types. Seats are taken only by conditional UPDATEs (here
+ * `sell`, and a batch's in store/sales.ts) that succeed only while
+ * sold + held + n <= capacity, on the type's row locked, so parallel
+ * bookings never oversell (the CHECK on the table is the backstop).
  */
 import type { TicketTypeFields } from "../rules/ticket-type";
 import { execute, select, uuidArray, type Db } from "./sql";
@@ -54,12 +54,6 @@ export function lockTypes(db: Db, eventId: string, ids: readonly string[]): Prom
 		eventId,
 		ids: uuidArray(ids)
 	});
-}
-
-/** Takes a batch's seats of one type, sold and held at once; false when they are not there (nothing changed). */
-export async function takeSeats(db: Db, ticketTypeId: string, seats: { sold: number; held: number }): Promise<boolean> {
-	const sql = `UPDATE events.ticket_types SET sold = sold + :sold, held = held + :held WHERE id = :ticketTypeId AND sold + held + :sold + :held <= capacity`;
-	return (await execute(db, sql, { ticketTypeId, ...seats })) === 1;
 }
 
 /** Held seats become sold (a booking was paid). */

@@ -40,39 +40,33 @@ export interface NewTicket {
 	transferredFrom: string | null;
 }
 
-const INSERT = `INSERT INTO events.tickets (id, booking_id, event_id, ticket_type_id, holder_id, status, code, code_kid, valid_from, valid_until, issued_at, transferred_from)
+/** The tickets INSERT from a JSON recordset `x` (store/sales.ts filters it to the bookings a batch made). */
+export const TICKETS_INSERT = `INSERT INTO events.tickets (id, booking_id, event_id, ticket_type_id, holder_id, status, code, code_kid, valid_from, valid_until, issued_at, transferred_from)
 		 SELECT x.id, x.booking_id, x.event_id, x.ticket_type_id, x.holder_id, 'valid', x.code, x.code_kid, x.valid_from, x.valid_until, x.issued_at, x.transferred_from
 		   FROM json_to_recordset(CAST(:rows AS json)) AS x(id uuid, booking_id uuid, event_id uuid, ticket_type_id uuid, holder_id uuid, code text, code_kid text,
 		        valid_from timestamptz, valid_until timestamptz, issued_at timestamptz, transferred_from uuid)`;
 
-function recordset(tickets: NewTicket[]): { rows: string } {
-	return {
-		rows: JSON.stringify(
-			tickets.map(t => ({
-				id: t.id,
-				booking_id: t.bookingId,
-				event_id: t.eventId,
-				ticket_type_id: t.ticketTypeId,
-				holder_id: t.holderId,
-				code: t.code,
-				code_kid: t.kid,
-				valid_from: t.validFrom.toISOString(),
-				valid_until: t.validUntil.toISOString(),
-				issued_at: t.issuedAt.toISOString(),
-				transferred_from: t.transferredFrom
-			}))
-		)
-	};
+export function ticketRecordset(tickets: NewTicket[]): string {
+	return JSON.stringify(
+		tickets.map(t => ({
+			id: t.id,
+			booking_id: t.bookingId,
+			event_id: t.eventId,
+			ticket_type_id: t.ticketTypeId,
+			holder_id: t.holderId,
+			code: t.code,
+			code_kid: t.kid,
+			valid_from: t.validFrom.toISOString(),
+			valid_until: t.validUntil.toISOString(),
+			issued_at: t.issuedAt.toISOString(),
+			transferred_from: t.transferredFrom
+		}))
+	);
 }
 
 export async function insertTickets(db: Db, tickets: NewTicket[]): Promise<TicketRow[]> {
 	if (tickets.length === 0) return [];
-	return select<TicketRow>(db, `${INSERT} RETURNING ${COLUMNS}`, recordset(tickets));
-}
-
-/** The same insert without reading the rows back (a batch of sales answers with its bookings, not its codes). */
-export async function insertTicketsQuietly(db: Db, tickets: NewTicket[]): Promise<void> {
-	if (tickets.length > 0) await execute(db, INSERT, recordset(tickets));
+	return select<TicketRow>(db, `${TICKETS_INSERT} RETURNING ${COLUMNS}`, { rows: ticketRecordset(tickets) });
 }
 
 export async function findTicket(db: Db, id: string, lock = false): Promise<TicketRow | null> {

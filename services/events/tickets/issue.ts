@@ -10,7 +10,7 @@ import { signCompact } from "../rules/jws";
 import { toWire, validityWindow } from "../rules/ticket-code";
 import type { EventsRuntime } from "../runtime";
 import type { Db } from "../../../lib/db/sql";
-import { insertTickets, insertTicketsQuietly, revokeWhere, type NewTicket, type TicketRow } from "../store/tickets";
+import { insertTickets, revokeWhere, type NewTicket, type TicketRow } from "../store/tickets";
 import { eventRef, type EventRef } from "./event-ref";
 import { signingKey } from "./keyring";
 
@@ -68,9 +68,9 @@ export async function issueTickets(rt: EventsRuntime, t: Transaction, req: Issue
 	return insertTickets(db, await signTickets(rt, db, event, specsOf(req)));
 }
 
-/** The tickets of a batch of free bookings of one event: signed, then one INSERT (flows/sales.ts). */
-export async function issueForBookings(rt: EventsRuntime, db: Db, event: EventRef, bookings: Array<Omit<IssueRequest, "eventId">>): Promise<void> {
-	await insertTicketsQuietly(db, await signTickets(rt, db, event, bookings.flatMap(specsOf)));
+/** The signed tickets of a batch of free bookings of one event; store/sales.ts inserts them with the bookings. */
+export function signForBookings(rt: EventsRuntime, db: Db, event: EventRef, bookings: Array<Omit<IssueRequest, "eventId">>): Promise<NewTicket[]> {
+	return signTickets(rt, db, event, bookings.flatMap(specsOf));
 }
 
 /** Revokes every live ticket of a booking (cancellation, refund); their ids go on the revocation list. */
