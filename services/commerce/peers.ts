@@ -4,18 +4,7 @@
  * shop owner's trust score.
  */
 import type { ServiceBroker } from "moleculer";
-
-/** API.md's File, the fields the catalog shows. */
-export interface FileView {
-	id: string;
-	status?: string;
-	url: string;
-	blurhash?: string | null;
-	width?: number | null;
-	height?: number | null;
-	variants?: Record<string, string>;
-	[k: string]: unknown;
-}
+import { isServable, type ServableFileView } from "../../lib/files/file-view";
 
 export interface TrustSummary {
 	score: number;
@@ -54,16 +43,19 @@ export class Peers {
 		}
 	}
 
-	/** Current views by file id (URLs, BlurHash); files being down shows the catalog without pictures rather than failing it. */
-	async views(ids: readonly string[], viewerId?: string | null): Promise<Map<string, FileView>> {
-		const out = new Map<string, FileView>();
+	/**
+	 * Current views by file id (URLs, BlurHash) of the files that can be shown; files being down shows the
+	 * catalog without pictures rather than failing it.
+	 */
+	async views(ids: readonly string[], viewerId?: string | null): Promise<Map<string, ServableFileView>> {
+		const out = new Map<string, ServableFileView>();
 		const unique = [...new Set(ids)];
 		if (unique.length === 0) return out;
 		try {
 			for (let i = 0; i < unique.length; i += 500) {
 				const batch = unique.slice(i, i + 500);
-				const res = await this.broker.call<Record<string, FileView>, object>("files.views", { ids: batch, ...(viewerId ? { viewerId } : {}) });
-				for (const [id, view] of Object.entries(res ?? {})) out.set(id, view);
+				const res = await this.broker.call<Record<string, ServableFileView>, object>("files.views", { ids: batch, ...(viewerId ? { viewerId } : {}) });
+				for (const [id, view] of Object.entries(res ?? {})) if (isServable(view)) out.set(id, view);
 			}
 		} catch (err) {
 			this.logger.warn("Catalog media unavailable (files.views failed):", (err as Error).message);

@@ -6,6 +6,9 @@
  * (its actions declare `cache`), media views and cards are kept briefly here.
  */
 import type { ServiceBroker } from "moleculer";
+import type { FileView } from "../../lib/files/file-view";
+
+export type { FileView };
 import type { EmbedType } from "./store/posts";
 import { SocialError } from "./errors";
 import { NO_RELATIONSHIP, type Relationship } from "./rules/visibility";
@@ -21,20 +24,6 @@ export interface ProfileCard {
 export interface FullRelationship extends Relationship {
 	followedBy: boolean;
 	requested: boolean;
-}
-
-/** API.md's File, the fields a post shows. */
-export interface FileView {
-	id: string;
-	kind?: string;
-	mime?: string;
-	status?: string;
-	url: string;
-	blurhash?: string | null;
-	width?: number | null;
-	height?: number | null;
-	variants?: Record<string, string>;
-	[k: string]: unknown;
 }
 
 /** The union of the card contracts of commerce (products, shops) and events. */

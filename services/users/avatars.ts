@@ -10,19 +10,11 @@
  * can remove it.
  */
 import type { ServiceBroker } from "moleculer";
+import { isServable, type FileView, type ServableFileView } from "../../lib/files/file-view";
 
 export interface Avatar {
 	url: string;
 	blurhash: string | null;
-}
-
-/** The parts of API.md's File that an avatar needs. */
-interface FileView {
-	id: string;
-	url: string;
-	blurhash?: string | null;
-	status?: string;
-	variants?: { thumb?: string; medium?: string; large?: string };
 }
 
 type Logger = { warn(...a: unknown[]): void };
@@ -33,7 +25,7 @@ const AVATAR_CACHE_MAX = 10_000;
 export const avatarRef = (userId: string) => `users:avatar:${userId}`;
 
 /** The medium variant (sized for profile screens) when files made one, else the cleaned original. */
-export function avatarOf(file: FileView): Avatar {
+export function avatarOf(file: ServableFileView): Avatar {
 	return { url: file.variants?.medium ?? file.url, blurhash: file.blurhash ?? null };
 }
 
@@ -63,7 +55,7 @@ export class Avatars {
 		}
 		for (const id of missing) {
 			const file = files?.[id];
-			if (!file?.url) continue;
+			if (!isServable(file)) continue;
 			const avatar = avatarOf(file);
 			out.set(id, avatar);
 			this.remember(id, avatar, now);

@@ -10,7 +10,7 @@ import { inTransaction } from "../../../lib/db/transaction";
 import { decodeCursor, encodeCursor, pageLimit } from "../../../lib/pagination";
 import { badRequest, ErrorType, forbidden, unauthorized } from "../../../lib/errors";
 import { CommerceError } from "../errors";
-import type { FileView } from "../peers";
+import type { ServableFileView } from "../../../lib/files/file-view";
 import { buildTree, subtreeIds, type CategoryNode, type CategoryRow } from "../rules/catalog-tree";
 import { checkPriceRange, effectiveSort, isSearchCursor, prefixTsQuery, queryWords, type Mode, type SearchCursor, type Sort } from "../rules/search-query";
 import type { CommerceRuntime } from "../runtime";
@@ -56,7 +56,7 @@ export interface ProductSummary {
 	publishedAt: string | null;
 }
 
-export function summaryView(r: SummaryRow, views: Map<string, FileView>): ProductSummary {
+export function summaryView(r: SummaryRow, views: Map<string, ServableFileView>): ProductSummary {
 	const v = r.image_file_id ? views.get(r.image_file_id) : undefined;
 	return {
 		id: r.id,

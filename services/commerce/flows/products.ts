@@ -13,7 +13,8 @@ import { forbidden } from "../../../lib/errors";
 import { inTransaction } from "../../../lib/db/transaction";
 import { newId } from "../../../lib/ids";
 import { CommerceError } from "../errors";
-import { productRef, type FileView } from "../peers";
+import type { ServableFileView } from "../../../lib/files/file-view";
+import { productRef } from "../peers";
 import {
 	checkEdit,
 	checkNewProduct,
@@ -97,7 +98,7 @@ export async function productViews(rt: CommerceRuntime, rows: ProductWithShop[])
 			images: images
 				.filter(i => i.product_id === r.id)
 				.flatMap(i => {
-					const v: FileView | undefined = views.get(i.file_id);
+					const v: ServableFileView | undefined = views.get(i.file_id);
 					return v ? [{ fileId: i.file_id, url: v.url, blurhash: v.blurhash ?? null, width: v.width ?? null, height: v.height ?? null }] : [];
 				}),
 			rating: ratingOf(r.rating_sum, r.rating_count),

@@ -10,7 +10,8 @@ import { badRequest, ErrorType } from "../../../lib/errors";
 import { isUuid, newId } from "../../../lib/ids";
 import { readPage, toPage, type Page } from "../../../lib/pagination";
 import { CommerceError } from "../errors";
-import { shopRef, type FileView } from "../peers";
+import type { ServableFileView } from "../../../lib/files/file-view";
+import { shopRef } from "../peers";
 import { checkShopInput, type ShopInput } from "../rules/shop-input";
 import { publiclyVisible } from "../rules/shop-status";
 import { slugCandidate, slugify } from "../rules/slug";
@@ -56,12 +57,12 @@ export function ratingOf(sum: string | number, count: number): { average: number
 	return { average: count > 0 ? Math.round((Number(sum) / count) * 10) / 10 : null, count };
 }
 
-const image = (id: string | null, views: Map<string, FileView>) => {
+const image = (id: string | null, views: Map<string, ServableFileView>) => {
 	const v = id ? views.get(id) : undefined;
 	return id && v ? { id, url: v.url, blurhash: v.blurhash ?? null } : null;
 };
 
-export function shopView(row: ShopRow, views: Map<string, FileView>, viewer: Viewer): ShopView {
+export function shopView(row: ShopRow, views: Map<string, ServableFileView>, viewer: Viewer): ShopView {
 	const privileged = isOwnerOrAdmin(row, viewer);
 	return {
 		id: row.id,

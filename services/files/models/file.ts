@@ -6,10 +6,10 @@
  */
 import { DataTypes, Model, type Sequelize } from "sequelize";
 import type { ModelDefinition } from "../../../mixins/db.mixin";
-import type { FileKind } from "../rules/limits";
+import type { FileKind, FileView, VariantName } from "../../../lib/files/file-view";
 
 export type FileStatus = "awaiting_upload" | "processing" | "ready" | "failed" | "deleted";
-export type VariantName = "thumb" | "medium" | "large" | "poster" | "mp4";
+export type { FileView, VariantName };
 
 export interface StoredObject {
 	key: string;
@@ -64,23 +64,6 @@ export const File: ModelDefinition = {
 	}
 };
 
-/** The public File (API.md): variant values are URLs; `url` serves the cleaned original. */
-export interface FileView {
-	id: string;
-	kind: FileKind;
-	mime: string;
-	size: number;
-	status: "processing" | "ready" | "failed";
-	purpose: string;
-	url: string | null;
-	width?: number;
-	height?: number;
-	durationMs?: number;
-	blurhash?: string;
-	variants: Partial<Record<VariantName, string>>;
-	failureReason?: string;
-	createdAt: string;
-}
 
 /** Signs an object key into a URL the viewer can fetch. */
 export type UrlFor = (obj: StoredObject, role: "original" | VariantName) => string;

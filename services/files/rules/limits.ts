@@ -3,8 +3,10 @@
  * The byte limits come from configuration; which kinds a purpose accepts and
  * which purposes are private are fixed here.
  */
-export const KINDS = ["image", "video", "document", "audio"] as const;
-export type FileKind = (typeof KINDS)[number];
+import type { FileKind } from "../../../lib/files/file-view";
+
+export const KINDS = ["image", "video", "document", "audio"] as const satisfies readonly FileKind[];
+export type { FileKind };
 
 export const PURPOSES = ["avatar", "product", "shop", "post", "event", "message", "verification"] as const;
 export type Purpose = (typeof PURPOSES)[number];
