@@ -8,6 +8,7 @@
  * notifications tells the other side. Every decision locks the shop row, so
  * two administrators deciding at once cannot both win.
  */
+import type { Transaction } from "sequelize";
 import { inTransaction } from "../../../lib/db/transaction";
 import { newId } from "../../../lib/ids";
 import { readPage, toPage, type Page } from "../../../lib/pagination";
@@ -127,17 +128,25 @@ export async function queue(rt: CommerceRuntime, adminId: string, p: { cursor?: 
 
 type Decision = { action: "approve" } | { action: "reject"; reason: string };
 
+/** The reason an admin gives (rejecting, suspending), checked before anything is locked. */
+function requiredReason(raw: string): string {
+	const r = checkReason(raw);
+	if (!r.ok) throw CommerceError.invalid(r.field, r.message);
+	return r.value;
+}
+
+/** The shop under its row lock, for an admin's decision. */
+async function lockedShop(d: { sequelize: CommerceRuntime["sequelize"]; t: Transaction }, shopId: string) {
+	const shop = await shopById(d, shopId, true);
+	if (!shop) throw CommerceError.shopNotFound();
+	return shop;
+}
+
 export async function decide(rt: CommerceRuntime, adminId: string, shopId: string, decision: Decision): Promise<ShopView> {
-	let reason: string | null = null;
-	if (decision.action === "reject") {
-		const r = checkReason(decision.reason);
-		if (!r.ok) throw CommerceError.invalid(r.field, r.message);
-		reason = r.value;
-	}
+	const reason = decision.action === "reject" ? requiredReason(decision.reason) : null;
 	const row = await inTransaction(rt.sequelize, async t => {
 		const d = { sequelize: rt.sequelize, t };
-		const shop = await shopById(d, shopId, true);
-		if (!shop) throw CommerceError.shopNotFound();
+		const shop = await lockedShop(d, shopId);
 		const pending = await pendingVerification(d, shopId);
 		if (!pending) throw CommerceError.noPendingVerification();
 		if (!canDo(shop.status, decision.action)) throw CommerceError.shopState(shop.status, decision.action);
@@ -158,16 +167,10 @@ export async function decide(rt: CommerceRuntime, adminId: string, shopId: strin
 
 /** Suspend (with a reason) or reinstate a shop; a pending submission is withdrawn by a suspension. */
 export async function moderate(rt: CommerceRuntime, adminId: string, shopId: string, action: Extract<ShopAction, "suspend" | "reinstate">, rawReason?: string): Promise<ShopView> {
-	let reason: string | null = null;
-	if (action === "suspend") {
-		const r = checkReason(rawReason ?? "");
-		if (!r.ok) throw CommerceError.invalid(r.field, r.message);
-		reason = r.value;
-	}
+	const reason = action === "suspend" ? requiredReason(rawReason ?? "") : null;
 	const row = await inTransaction(rt.sequelize, async t => {
 		const d = { sequelize: rt.sequelize, t };
-		const shop = await shopById(d, shopId, true);
-		if (!shop) throw CommerceError.shopNotFound();
+		const shop = await lockedShop(d, shopId);
 		if (!canDo(shop.status, action)) throw CommerceError.shopState(shop.status, action);
 		const status = nextStatus(shop.status, action, shop.verified_at !== null);
 		if (action === "suspend") {
