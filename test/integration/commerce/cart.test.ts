@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { coreQuery } from "../../support/db";
 import { getStack, type Stack } from "../../support/stack";
 import { createUser, type TestUser } from "../../support/users";
-import { addToCart, call, productIn, setPrice, shopFor } from "./orders-fixtures";
+import { addToCart, call, productIn, setPrice, twoShops } from "./orders-fixtures";
 
 describe("commerce: cart", function () {
 	this.timeout(60_000);
@@ -19,9 +19,7 @@ describe("commerce: cart", function () {
 
 	before(async () => {
 		stack = await getStack();
-		[seller, seller2] = await Promise.all([createUser(stack), createUser(stack)]);
-		shop = await shopFor(seller.userId, { deliveryFee: 25_000 });
-		shop2 = await shopFor(seller2.userId, { deliveryFee: 15_000 });
+		({ seller, seller2, shop, shop2 } = await twoShops(stack, [25_000, 15_000]));
 	});
 
 	it("starts empty; 401 without a token", async () => {

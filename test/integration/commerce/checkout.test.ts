@@ -9,7 +9,7 @@ import { expect } from "chai";
 import { coreQuery } from "../../support/db";
 import { getStack, type Stack } from "../../support/stack";
 import { createUser, type TestUser } from "../../support/users";
-import { addToCart, address, call, checkedOut, checkout, checkoutBody, pay, productIn, setPrice, shopFor, stockOf } from "./orders-fixtures";
+import { addToCart, address, call, checkedOut, checkout, checkoutBody, pay, productIn, setPrice, shopFor, stockOf, twoShops } from "./orders-fixtures";
 
 async function intentsFor(orderIds: string[]): Promise<string[]> {
 	const rows = await coreQuery<{ intent_id: string }>("SELECT DISTINCT intent_id FROM payments.intent_allocations WHERE purpose_id = ANY($1::uuid[])", [orderIds]);
@@ -31,9 +31,7 @@ describe("commerce: checkout", function () {
 
 	before(async () => {
 		stack = await getStack();
-		[seller, seller2] = await Promise.all([createUser(stack), createUser(stack)]);
-		shop = await shopFor(seller.userId, { deliveryFee: 20_000 });
-		shop2 = await shopFor(seller2.userId, { deliveryFee: 0 });
+		({ seller, seller2, shop, shop2 } = await twoShops(stack, [20_000, 0]));
 	});
 
 	it("turns a two-shop cart into two orders and one M-Pesa payment with an escrow per order", async () => {

@@ -11,7 +11,7 @@ import { expect } from "chai";
 import { newId } from "../../../lib/ids";
 import { coreQuery } from "../../support/db";
 import type { Stack } from "../../support/stack";
-import type { TestUser } from "../../support/users";
+import { createUser, type TestUser } from "../../support/users";
 import { waitFor } from "../../support/wait";
 import { http, type HttpResult } from "../api/http";
 import { complete, phoneFor } from "../payments/support";
@@ -37,6 +37,13 @@ export async function shopFor(ownerId: string, o: { currency?: string; deliveryF
 		[id, ownerId, `Duka ${seq}`, `duka-${id}`, o.deliveryFee ?? 0, o.currency ?? "KES"]
 	);
 	return id;
+}
+
+/** Two sellers, each with an active shop and its delivery fee: a cart that spans shops. */
+export async function twoShops(stack: Stack, fees: [number, number]): Promise<{ seller: TestUser; seller2: TestUser; shop: string; shop2: string }> {
+	const [seller, seller2] = await Promise.all([createUser(stack), createUser(stack)]);
+	const [shop, shop2] = await Promise.all([shopFor(seller.userId, { deliveryFee: fees[0] }), shopFor(seller2.userId, { deliveryFee: fees[1] })]);
+	return { seller, seller2, shop, shop2 };
 }
 
 export interface Listed {
