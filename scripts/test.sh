@@ -20,10 +20,8 @@ run() {
   rm -f "$log"
 }
 
-# The fault journeys (nodes killed, Redis clients dropped) run last in the split run: after them, a gateway
-# node started later did not receive broadcast frames (docs/operations.md, known defect), which would fail
-# the tests that follow rather than the faults themselves.
-# They get their own split stack, after the rest.
+# The fault journeys (nodes killed, RabbitMQ restarted, Redis clients dropped) run last in the split run,
+# on their own split stack: they disturb the shared RabbitMQ and Redis for whatever else is running.
 FAULTS='test/integration/journeys/faults.test.ts'
 split_runs() {
   run split --ignore "$FAULTS" 'test/integration/**/*.test.ts'
