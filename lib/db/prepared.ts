@@ -26,7 +26,6 @@ export interface PreparedStatement {
 
 interface PgResult {
 	rows: unknown[];
-	rowCount: number | null;
 }
 
 interface PgConnection {
@@ -53,15 +52,6 @@ export function prepared(name: string, text: string): PreparedStatement {
 
 /** Runs a named statement; answers its rows. */
 export async function runPrepared<R extends object>(db: Db, statement: PreparedStatement, values: unknown[]): Promise<R[]> {
-	return (await runOn(db, statement, values)).rows as R[];
-}
-
-/** Runs a named statement; answers the number of rows it touched. */
-export async function executePrepared(db: Db, statement: PreparedStatement, values: unknown[]): Promise<number> {
-	return (await runOn(db, statement, values)).rowCount ?? 0;
-}
-
-async function runOn(db: Db, statement: PreparedStatement, values: unknown[]): Promise<PgResult> {
 	const inTransaction = (db.t as unknown as { connection?: PgConnection } | undefined)?.connection;
 	const manager = (db.sequelize as unknown as { connectionManager: ConnectionManager }).connectionManager;
 	const connection = inTransaction ?? (await manager.getConnection({ type: "write" }));
@@ -69,7 +59,7 @@ async function runOn(db: Db, statement: PreparedStatement, values: unknown[]): P
 	// V8 formats it only when read (in the catch), which is what keeps this cheap.
 	const origin = new Error();
 	try {
-		return await connection.query({ name: statement.name, text: statement.text, values });
+		return (await connection.query({ name: statement.name, text: statement.text, values })).rows as R[];
 	} catch (err) {
 		throw asSequelizeError(db.sequelize, connection, err, statement, origin.stack);
 	} finally {
