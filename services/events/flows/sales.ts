@@ -18,10 +18,8 @@ import { priceBooking, type BookableType, type BookingRefusal, type ItemInput, t
 import { may } from "../rules/lifecycle";
 import type { EventsRuntime } from "../runtime";
 import type { BookingRow, NewBooking } from "../store/bookings";
-import { writeSales } from "../store/sales";
-import { select } from "../store/sql";
-import { lockTypes, type TicketTypeRow } from "../store/ticket-types";
-import type { EventRef } from "../tickets/event-ref";
+import { lockForSale, writeSales, type SaleEvent } from "../store/sales";
+import type { TicketTypeRow } from "../store/ticket-types";
 import { signForBookings } from "../tickets/issue";
 
 export interface BookInput {
@@ -80,8 +78,6 @@ const bookable = (tt: TicketTypeRow): BookableType => ({
 	unlockCodeHash: tt.unlock_code_hash
 });
 
-type SaleEvent = EventRef & { title: string };
-
 interface Priced {
 	index: number;
 	req: SaleRequest;
@@ -97,15 +93,13 @@ export function sellBatch(rt: EventsRuntime, eventId: string, reqs: SaleRequest[
 
 async function sell(rt: EventsRuntime, t: Transaction, eventId: string, reqs: SaleRequest[]): Promise<Array<SaleOutcome | Error>> {
 	const db = { sequelize: rt.sequelize, t };
-	// FOR KEY SHARE: batches (and other nodes' batches) run side by side, but not beside the event's
-	// cancellation (FOR UPDATE); it is the mode the bookings' and tickets' foreign keys take anyway.
-	const [event] = await select<SaleEvent>(db, `SELECT id, organizer_id, status, starts_at, ends_at, title FROM events.events WHERE id = :eventId FOR KEY SHARE`, { eventId });
+	const asked = new Set(reqs.flatMap(r => r.input.items.map(item => item.ticketTypeId.toLowerCase())));
+	const locked = await lockForSale(db, eventId, [...asked]);
+	const event = locked.event;
 	if (!event || event.status === "draft") return reqs.map(() => EventsError.eventNotFound());
 	if (!may("book", event.status)) return reqs.map(() => EventsError.eventState(event.status, "booked"));
-
 	const out: Array<SaleOutcome | Error | null> = reqs.map(r => (r.buyerId === event.organizer_id ? EventsError.ownEvent() : null));
-	const asked = new Set(reqs.flatMap((r, i) => (out[i] ? [] : r.input.items.map(item => item.ticketTypeId.toLowerCase()))));
-	const types = new Map((asked.size ? await lockTypes(db, eventId, [...asked]) : []).map(tt => [tt.id, bookable(tt)]));
+	const types = new Map(locked.types.map(tt => [tt.id, bookable(tt)]));
 
 	const priced = price(rt, event, reqs, types, out);
 	const seatsLeft = new Map([...types.values()].map(tt => [tt.id, tt.capacity - tt.sold - tt.held]));

@@ -6,9 +6,38 @@
  * (ON CONFLICT DO NOTHING) instead of failing the batch, and so are its
  * tickets and its seats.
  */
+import type { EventRef } from "../tickets/event-ref";
 import { COLUMNS, type BookingRow, type NewBooking } from "./bookings";
-import { select, type Db } from "./sql";
+import { select, uuidArray, type Db } from "./sql";
+import { TYPE_COLUMNS, type TicketTypeRow } from "./ticket-types";
 import { ticketRecordset, TICKETS_INSERT, type NewTicket } from "./tickets";
+
+export type SaleEvent = EventRef & { title: string };
+
+type Joined = { e_id: string; e_organizer_id: string; e_status: SaleEvent["status"]; e_starts_at: Date; e_ends_at: Date; e_title: string } & Partial<TicketTypeRow>;
+
+/**
+ * A batch's first statement: the event row FOR KEY SHARE (batches run side by side, but not beside the
+ * event's cancellation, which takes FOR UPDATE; it is the mode the bookings' and tickets' foreign keys
+ * take anyway), then the asked types FOR NO KEY UPDATE in id order (two batches lock them in the same
+ * order: no deadlock; unlike FOR UPDATE it lets the tickets' foreign-key checks through). One round trip.
+ */
+export async function lockForSale(db: Db, eventId: string, typeIds: readonly string[]): Promise<{ event: SaleEvent | null; types: TicketTypeRow[] }> {
+	const rows = await select<Joined>(
+		db,
+		`WITH e AS (SELECT id, organizer_id, status, starts_at, ends_at, title FROM events.events WHERE id = :eventId FOR KEY SHARE),
+		      tt AS (SELECT ${TYPE_COLUMNS} FROM events.ticket_types
+		              WHERE event_id = :eventId AND id = ANY(:ids::uuid[]) AND EXISTS (SELECT 1 FROM e) ORDER BY id FOR NO KEY UPDATE)
+		 SELECT e.id AS e_id, e.organizer_id AS e_organizer_id, e.status AS e_status, e.starts_at AS e_starts_at, e.ends_at AS e_ends_at, e.title AS e_title, tt.*
+		   FROM e LEFT JOIN tt ON true`,
+		{ eventId, ids: uuidArray(typeIds) }
+	);
+	if (rows.length === 0) return { event: null, types: [] };
+	const [r] = rows;
+	const event = { id: r.e_id, organizer_id: r.e_organizer_id, status: r.e_status, starts_at: r.e_starts_at, ends_at: r.e_ends_at, title: r.e_title };
+	const types = rows.filter(row => row.id).map(({ e_id: _i, e_organizer_id: _o, e_status: _s, e_starts_at: _a, e_ends_at: _b, e_title: _t, ...tt }) => tt as TicketTypeRow);
+	return { event, types };
+}
 
 export interface SalesWritten {
 	/** The bookings inserted (a subset of those asked, in no particular order). */

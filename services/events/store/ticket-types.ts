@@ -5,7 +5,7 @@
  * bookings never oversell (the CHECK on the table is the backstop).
  */
 import type { TicketTypeFields } from "../rules/ticket-type";
-import { execute, select, uuidArray, type Db } from "./sql";
+import { execute, select, type Db } from "./sql";
 
 export interface TicketTypeRow {
 	id: string;
@@ -25,7 +25,8 @@ export interface TicketTypeRow {
 	created_at: Date;
 }
 
-const COLUMNS = `id, event_id, name, price::float8 AS price, currency, capacity, sold, held, sales_start, sales_end, per_order_limit, hidden,
+/** A type row's columns as the flows read them (store/sales.ts locks them with the event). */
+export const TYPE_COLUMNS = `id, event_id, name, price::float8 AS price, currency, capacity, sold, held, sales_start, sales_end, per_order_limit, hidden,
 	unlock_code_hash, allows_reentry, created_at`;
 
 export async function insertTicketType(db: Db, id: string, eventId: string, f: TicketTypeFields): Promise<TicketTypeRow> {
@@ -33,7 +34,7 @@ export async function insertTicketType(db: Db, id: string, eventId: string, f: T
 		db,
 		`INSERT INTO events.ticket_types (id, event_id, name, price, currency, capacity, sales_start, sales_end, per_order_limit, hidden, unlock_code_hash, allows_reentry)
 		 VALUES (:id, :eventId, :name, :price, :currency, :capacity, :salesStart, :salesEnd, :perOrderLimit, :hidden, :unlockCodeHash, :allowsReentry)
-		 RETURNING ${COLUMNS}`,
+		 RETURNING ${TYPE_COLUMNS}`,
 		{ id, eventId, ...f }
 	);
 	return row;
@@ -41,19 +42,7 @@ export async function insertTicketType(db: Db, id: string, eventId: string, f: T
 
 export function ticketTypesOf(db: Db, eventIds: readonly string[]): Promise<TicketTypeRow[]> {
 	if (eventIds.length === 0) return Promise.resolve([]);
-	return select<TicketTypeRow>(db, `SELECT ${COLUMNS} FROM events.ticket_types WHERE event_id = ANY(:ids::uuid[]) ORDER BY created_at, id`, { ids: `{${eventIds.join(",")}}` });
-}
-
-/**
- * The types a batch of bookings asks for, locked until its commit, in id order (two batches asking for
- * the same types lock them in the same order: no deadlock). FOR NO KEY UPDATE is the lock the seat
- * UPDATE takes anyway; unlike FOR UPDATE it lets the tickets' foreign-key checks (FOR KEY SHARE) through.
- */
-export function lockTypes(db: Db, eventId: string, ids: readonly string[]): Promise<TicketTypeRow[]> {
-	return select<TicketTypeRow>(db, `SELECT ${COLUMNS} FROM events.ticket_types WHERE event_id = :eventId AND id = ANY(:ids::uuid[]) ORDER BY id FOR NO KEY UPDATE`, {
-		eventId,
-		ids: uuidArray(ids)
-	});
+	return select<TicketTypeRow>(db, `SELECT ${TYPE_COLUMNS} FROM events.ticket_types WHERE event_id = ANY(:ids::uuid[]) ORDER BY created_at, id`, { ids: `{${eventIds.join(",")}}` });
 }
 
 /** Held seats become sold (a booking was paid). */
