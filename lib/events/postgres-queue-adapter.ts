@@ -10,6 +10,10 @@
  *   lapses;
  * - failures are retried with exponential backoff, then moved to
  *   platform.dead_letters.
+ * A publish wakes its channel's consumers at once; one sweep per adapter
+ * (every pollMs) finds the queues whose messages came due meanwhile (retries,
+ * lapsed locks, rows another process wrote) and wakes only those — one query
+ * however many consumers there are, instead of a claim per consumer per tick.
  */
 import { EventEmitter } from "node:events";
 import type { Sequelize } from "sequelize";
@@ -65,7 +69,6 @@ interface Consumer {
 	running: boolean;
 	busy: boolean;
 	again: boolean;
-	timer: NodeJS.Timeout | null;
 	inFlight: Set<Promise<void>>;
 }
 
@@ -74,6 +77,8 @@ export class PostgresQueueAdapter extends BaseAdapter {
 	private readonly settings: Required<Omit<PostgresQueueOptions, "sequelize">>;
 	private readonly consumers = new Map<string, Consumer>();
 	private readonly wakeups = new EventEmitter();
+	private sweepTimer: NodeJS.Timeout | null = null;
+	private sweeping = false;
 
 	constructor(opts: PostgresQueueOptions) {
 		super({ maxRetries: opts.maxRetries ?? 5 });
@@ -95,6 +100,8 @@ export class PostgresQueueAdapter extends BaseAdapter {
 	}
 
 	async disconnect(): Promise<void> {
+		if (this.sweepTimer) clearInterval(this.sweepTimer);
+		this.sweepTimer = null;
 		for (const consumer of this.consumers.values()) await this.stopConsumer(consumer);
 		this.connected = false;
 	}
@@ -105,13 +112,15 @@ export class PostgresQueueAdapter extends BaseAdapter {
 			{ replacements: { channel: chan.name, grp: chan.group } }
 		);
 		this.initChannelActiveMessages(chan.id);
-		const consumer: Consumer = { chan, running: true, busy: false, again: false, timer: null, inFlight: new Set() };
+		const consumer: Consumer = { chan, running: true, busy: false, again: false, inFlight: new Set() };
 		this.consumers.set(chan.id, consumer);
 		const wake = () => this.drain(consumer);
 		this.wakeups.on(chan.name, wake);
-		consumer.timer = setInterval(wake, this.settings.pollMs);
-		consumer.timer.unref();
 		(consumer as Consumer & { wake: () => void }).wake = wake;
+		if (!this.sweepTimer) {
+			this.sweepTimer = setInterval(() => void this.sweep(), this.settings.pollMs);
+			this.sweepTimer.unref();
+		}
 		void this.drain(consumer);
 	}
 
@@ -143,12 +152,31 @@ export class PostgresQueueAdapter extends BaseAdapter {
 	private async stopConsumer(consumer: Consumer) {
 		consumer.running = false;
 		consumer.chan.unsubscribing = true;
-		if (consumer.timer) clearInterval(consumer.timer);
 		this.wakeups.off(consumer.chan.name, (consumer as Consumer & { wake: () => void }).wake);
 		// Let handlers that already started finish, so their messages are acknowledged.
 		await Promise.allSettled([...consumer.inFlight]);
 		this.stopChannelActiveMessages(consumer.chan.id);
 		this.consumers.delete(consumer.chan.id);
+	}
+
+	/** Wakes the consumers of every queue holding a message that is due and not claimed. */
+	private async sweep(): Promise<void> {
+		if (this.sweeping || this.consumers.size === 0) return;
+		this.sweeping = true;
+		try {
+			const due = await this.sequelize.query<{ channel: string; grp: string }>(
+				`SELECT DISTINCT channel, grp FROM platform.channel_messages
+				  WHERE available_at <= now() AND (locked_until IS NULL OR locked_until < now())`,
+				{ type: QueryTypes.SELECT }
+			);
+			const ready = new Set(due.map(d => `${d.grp}\u0000${d.channel}`));
+			for (const consumer of this.consumers.values())
+				if (consumer.running && ready.has(`${consumer.chan.group}\u0000${consumer.chan.name}`)) void this.drain(consumer);
+		} catch (err) {
+			this.logger.warn("Sweeping the durable queues failed", (err as Error).message);
+		} finally {
+			this.sweeping = false;
+		}
 	}
 
 	/** Claims and handles ready messages until the queue is empty or the consumer stops. */
