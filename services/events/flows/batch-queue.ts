@@ -1,9 +1,9 @@
 /**
- * Group commit in one process: requests with the same key queue, and up to
- * `maxInFlight` runners per key take them in batches. The first request of
- * an idle key starts a batch at once (no timer); whatever queues while the
- * batches are in flight is the next batch. So a lone request costs nothing
- * extra, and under load a batch grows to what arrived during one transaction.
+ * Group commit in one process: requests with the same key queue, and one
+ * runner per key takes them in batches. The first request of an idle key
+ * starts a batch at once (no timer); whatever queues while a batch is in
+ * flight is the next batch. So a lone request costs nothing extra, and
+ * under load the batch grows to what arrived during one transaction.
  */
 
 interface Waiter<Req, Res> {
@@ -12,38 +12,33 @@ interface Waiter<Req, Res> {
 	reject(err: unknown): void;
 }
 
-interface Lane<Req, Res> {
-	queue: Array<Waiter<Req, Res>>;
-	running: number;
-}
-
 /** Runs one batch; answers one result per request in order (an Error is that request's own refusal). */
 export type BatchRunner<Req, Res> = (key: string, reqs: Req[]) => Promise<Array<Res | Error>>;
 
 export class BatchQueue<Req, Res> {
-	private readonly lanes = new Map<string, Lane<Req, Res>>();
+	private readonly queues = new Map<string, Array<Waiter<Req, Res>>>();
 
 	constructor(
 		private readonly run: BatchRunner<Req, Res>,
-		private readonly opts: { maxBatch: number; maxInFlight: number }
+		private readonly maxBatch: number
 	) {}
 
 	submit(key: string, req: Req): Promise<Res> {
 		return new Promise<Res>((resolve, reject) => {
-			let lane = this.lanes.get(key);
-			if (!lane) {
-				lane = { queue: [], running: 0 };
-				this.lanes.set(key, lane);
+			const queue = this.queues.get(key);
+			if (queue) {
+				queue.push({ req, resolve, reject });
+				return;
 			}
-			lane.queue.push({ req, resolve, reject });
-			if (lane.running < this.opts.maxInFlight) void this.drain(key, lane);
+			this.queues.set(key, [{ req, resolve, reject }]);
+			void this.drain(key);
 		});
 	}
 
-	private async drain(key: string, lane: Lane<Req, Res>): Promise<void> {
-		lane.running++;
-		while (lane.queue.length > 0) {
-			const batch = lane.queue.splice(0, this.opts.maxBatch);
+	private async drain(key: string): Promise<void> {
+		const queue = this.queues.get(key) as Array<Waiter<Req, Res>>;
+		while (queue.length > 0) {
+			const batch = queue.splice(0, this.maxBatch);
 			try {
 				settle(batch, await this.run(key, batch.map(w => w.req)));
 			} catch (err) {
@@ -53,8 +48,7 @@ export class BatchQueue<Req, Res> {
 				else for (const w of batch) await this.runAlone(key, w);
 			}
 		}
-		lane.running--;
-		if (lane.running === 0) this.lanes.delete(key);
+		this.queues.delete(key);
 	}
 
 	private async runAlone(key: string, w: Waiter<Req, Res>): Promise<void> {

@@ -18,7 +18,7 @@ import { getEvent } from "../store/events";
 import { select } from "../store/sql";
 import { releaseHeld, releaseSold } from "../store/ticket-types";
 import { BatchQueue } from "./batch-queue";
-import { BATCHES_IN_FLIGHT, MAX_BATCH, sellBatch, type BookInput, type SaleOutcome, type SaleRequest } from "./sales";
+import { MAX_BATCH, sellBatch, type BookInput, type SaleOutcome, type SaleRequest } from "./sales";
 
 export type { BookInput } from "./sales";
 
@@ -71,7 +71,7 @@ const queues = new WeakMap<EventsRuntime, BatchQueue<SaleRequest, SaleOutcome>>(
 function salesQueue(rt: EventsRuntime): BatchQueue<SaleRequest, SaleOutcome> {
 	let queue = queues.get(rt);
 	if (!queue) {
-		queue = new BatchQueue((eventId, reqs) => sellBatch(rt, eventId, reqs), { maxBatch: MAX_BATCH, maxInFlight: BATCHES_IN_FLIGHT });
+		queue = new BatchQueue((eventId, reqs) => sellBatch(rt, eventId, reqs), MAX_BATCH);
 		queues.set(rt, queue);
 	}
 	return queue;

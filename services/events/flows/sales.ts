@@ -42,11 +42,6 @@ export type SaleOutcome = { booked: BookingRow } | { replay: true };
 
 /** Requests per batch at most: bounds one transaction's signing time and row-lock time. */
 export const MAX_BATCH = 100;
-/**
- * Batches of one event in flight at once: while one waits for its COMMIT, the next reads the event and
- * queues on the types' row locks, so the node's CPU and PostgreSQL's WAL flush overlap.
- */
-export const BATCHES_IN_FLIGHT = 2;
 
 function refusal(r: BookingRefusal): Error {
 	switch (r.kind) {
