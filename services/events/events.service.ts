@@ -11,8 +11,7 @@ import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
 import "../api/action-options";
 import { platformConfig } from "../../lib/config";
 import type { WithChannels } from "../../lib/events/channels";
-import { makeEnvelope, type EventEnvelope } from "../../lib/events/envelope";
-import { writeManyToOutbox, type OutboxRelay } from "../../lib/events/outbox";
+import type { EventEnvelope } from "../../lib/events/envelope";
 import { DbMixin, type DbVars } from "../../mixins/db.mixin";
 import { DurableEventsMixin, type DurableEventsMethods } from "../../mixins/durable-events.mixin";
 import { bookingActions } from "./actions/bookings";
@@ -76,12 +75,7 @@ const EventsService: WithChannels<ServiceSchema<ServiceSettingSchema, DurableEve
 			broker: this.broker,
 			cfg,
 			raiseEvent: (t, type, data, actorId) => this.raiseEvent(t, type, data, actorId),
-			raiseEvents: async (t, type, items) => {
-				if (items.length === 0) return;
-				await writeManyToOutbox(this.sequelize, "events", t, items.map(i => makeEnvelope(type, i.data, i.actorId)));
-				// As raiseEvent does: the relay publishes at once instead of at its next poll.
-				t.afterCommit(() => (this as unknown as { outboxRelay: OutboxRelay }).outboxRelay.kick());
-			},
+			raiseEvents: (t, type, items) => this.raiseEvents(t, type, items),
 			kickWorker: () => this.worker.kick(),
 			logger: this.logger
 		};
