@@ -169,6 +169,9 @@ export interface EventDataMap {
 	/** `by`: who cancelled; `refundAmount` is what will be refunded (0: nothing was paid, or the policy gives nothing back). */
 	"events.booking.cancelled": { bookingId: string; eventId: string; eventTitle: string; buyerId: string; by: "attendee" | "organizer"; refundAmount: number; currency: string; reason: string | null };
 	"events.booking.refunded": { bookingId: string; eventId: string; eventTitle: string; buyerId: string; amount: number; currency: string };
+	"events.ticket.transferred": { ticketId: string; eventId: string; eventTitle: string; fromUserId: string; toUserId: string };
+	/** One per ticket holder of a published event whose time or place moved. */
+	"events.event.changed": { eventId: string; eventTitle: string; holderId: string; changes: Array<"time" | "place"> };
 	"social.report.upheld": { reportId: string; targetUserId: string };
 	"social.post.created": { postId: string; authorId: string; visibility: "public" | "followers" | "private" };
 	"social.post.deleted": { postId: string; authorId: string };
@@ -260,6 +263,8 @@ const EVENTS: Record<string, EventDefinition> = {
 	"events.booking.released": { description: "A booking waiting for its payment gave its seats back (failed, expired, refused).", consumers: ["notifications"] },
 	"events.booking.cancelled": { description: "A booking was cancelled by its attendee or by the event's cancellation; its tickets are revoked.", consumers: ["notifications"] },
 	"events.booking.refunded": { description: "A cancelled booking's money went back to the attendee through payments.", consumers: ["notifications"] },
+	"events.ticket.transferred": { description: "A ticket holder gave a ticket to another user (a new code for them, the old one revoked).", consumers: ["notifications"] },
+	"events.event.changed": { description: "A published event's time or place moved: one per ticket holder, to tell them.", consumers: ["notifications"] },
 	"social.report.upheld": { description: "Moderators upheld a report against a user.", consumers: ["users"] },
 	"social.post.created": { description: "A user published a post (social fans it out to followers' feeds).", consumers: ["users", "social"] },
 	"social.post.deleted": { description: "A post was deleted (social removes it from cached feeds).", consumers: ["users", "social"] },

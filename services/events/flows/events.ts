@@ -3,10 +3,12 @@
  * warning), edit, publish (raising events.event.published in the same
  * transaction), read one, list and search.
  */
+import type { Transaction } from "sequelize";
 import { inTransaction } from "../../../lib/db/transaction";
 import { newId } from "../../../lib/ids";
 import { readPage, toPage, type Page } from "../../../lib/pagination";
 import { EventsError } from "../errors";
+import { attendeeChanges, type AttendeeChange } from "../rules/attendee-changes";
 import { looksLikeDuplicate, titleKey } from "../rules/duplicate";
 import { CATEGORIES, parseInstant, resolveEventFields, type EventFields, type EventInput } from "../rules/event-input";
 import { parseNear, prefixQuery } from "../rules/event-search";
@@ -16,6 +18,7 @@ import { claimCover, coverViews, releaseCover } from "../peers";
 import type { EventsRuntime } from "../runtime";
 import { getEvent, insertEvent, organizerEventsAround, searchEvents, setStatus, updateEventFields, type EventRow } from "../store/events";
 import { ticketTypesOf } from "../store/ticket-types";
+import { ticketHolders } from "../store/tickets";
 import { eventView, type EventView } from "./views";
 
 export interface CreateEventInput extends EventInput {
@@ -102,6 +105,7 @@ export async function updateEvent(rt: EventsRuntime, organizerId: string, eventI
 		}
 		const coverFileId = newCover === undefined ? e.cover_file_id : newCover;
 		const updated = await updateEventFields(db(rt, t), eventId, { ...fields, titleKey: titleKey(fields.title), coverFileId, refundPolicy });
+		await tellHolders(rt, t, updated, attendeeChanges(fieldsOf(e), fields));
 		return { row: updated, oldCover: e.cover_file_id !== coverFileId ? e.cover_file_id : null };
 	}).catch(async err => {
 		if (claimed && newCover) await releaseCover(rt.broker, newCover, eventId, rt.logger);
@@ -110,6 +114,17 @@ export async function updateEvent(rt: EventsRuntime, organizerId: string, eventI
 	if (oldCover) await releaseCover(rt.broker, oldCover, eventId, rt.logger);
 	const warnings = await duplicatesOf(rt, organizerId, fieldsOf(row), eventId);
 	return { event: (await renderEvents(rt, [row], organizerId))[0], warnings };
+}
+
+/** A live event's ticket holders hear of a new time or place, one notification each, with the edit's commit. */
+async function tellHolders(rt: EventsRuntime, t: Transaction, e: EventRow, changes: AttendeeChange[]): Promise<void> {
+	if (changes.length === 0 || !isPublic(e.status)) return;
+	const holders = await ticketHolders(db(rt, t), e.id);
+	await rt.raiseEvents(
+		t,
+		"events.event.changed",
+		holders.map(holderId => ({ data: { eventId: e.id, eventTitle: e.title, holderId, changes }, actorId: e.organizer_id }))
+	);
 }
 
 export async function publishEvent(rt: EventsRuntime, organizerId: string, eventId: string, postToFeed: boolean): Promise<EventView> {

@@ -61,6 +61,7 @@ export async function transferTicket(rt: EventsRuntime, userId: string, id: stri
 		if (!LIVE_STATUSES.has(event.status)) throw TicketsError.eventNotLive(event.status);
 		const [issued] = await signAndInsert(rt, tdb, event, row.booking_id, [{ ticketTypeId: row.ticket_type_id, holderId: toUserId, transferredFrom: row.id }]);
 		await revokeForTransfer(tdb, row.id, issued.id);
+		await rt.raiseEvent(t, "events.ticket.transferred", { ticketId: issued.id, eventId: event.id, eventTitle: event.title, fromUserId: userId, toUserId }, userId);
 		return issued;
 	});
 	return ticketWithQr(fresh);

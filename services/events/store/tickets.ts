@@ -85,6 +85,12 @@ export function ticketsOfHolder(db: Db, holderId: string, limit: number, after: 
 	);
 }
 
+/** Everyone holding a valid ticket of the event, once each. */
+export async function ticketHolders(db: Db, eventId: string): Promise<string[]> {
+	const rows = await select<{ holder_id: string }>(db, `SELECT DISTINCT holder_id FROM events.tickets WHERE event_id = :eventId AND status = 'valid'`, { eventId });
+	return rows.map(r => r.holder_id);
+}
+
 /** Revokes every live ticket of the given bookings (or of one event); returns the revoked rows. */
 export function revokeWhere(db: Db, where: { bookingIds: string[] } | { eventId: string }, reason: string): Promise<TicketRow[]> {
 	const cond = "bookingIds" in where ? "booking_id = ANY(CAST(:ids AS uuid[]))" : "event_id = :eventId";

@@ -7,6 +7,7 @@ import { select, type Db } from "../../../lib/db/sql";
 export interface EventRef {
 	id: string;
 	organizer_id: string;
+	title: string;
 	status: "draft" | "published" | "happening" | "completed" | "cancelled";
 	starts_at: Date;
 	ends_at: Date;
@@ -18,7 +19,7 @@ export interface EventRef {
  */
 export async function eventRef(db: Db, id: string, lock: "share" | "exclusive" | null = null): Promise<EventRef | null> {
 	const suffix = lock === "share" ? "FOR SHARE" : lock === "exclusive" ? "FOR NO KEY UPDATE" : "";
-	const [row] = await select<EventRef>(db, `SELECT id, organizer_id, status, starts_at, ends_at FROM events.events WHERE id = :id ${suffix}`, { id });
+	const [row] = await select<EventRef>(db, `SELECT id, organizer_id, title, status, starts_at, ends_at FROM events.events WHERE id = :id ${suffix}`, { id });
 	return row ?? null;
 }
 

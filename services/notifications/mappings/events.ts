@@ -1,7 +1,8 @@
 /**
  * Bookings that reach attendees (lib/events/catalogue.ts, docs/events.md
  * "Durable events"): confirmed, released (payment failed or ran out),
- * cancelled (by the attendee or with the whole event) and refunded.
+ * cancelled (by the attendee or with the whole event) and refunded; a ticket
+ * someone gave you; a new time or place for an event you hold tickets for.
  * Category "ticket" is urgent: a cancelled event tonight cannot wait for
  * quiet hours to end. The data carries the ids (and why / who) the app needs.
  */
@@ -41,4 +42,20 @@ registerEventMapping("events.booking.refunded", {
 	recipients: d => [d.buyerId],
 	params: d => ({ amount: displayAmount(d.amount, d.currency) }),
 	data: bookingData
+});
+
+registerEventMapping("events.ticket.transferred", {
+	type: "ticket.received",
+	category: "ticket",
+	template: "ticket.received",
+	recipients: d => [d.toUserId],
+	data: d => ({ ticketId: d.ticketId, eventId: d.eventId, fromUserId: d.fromUserId })
+});
+
+registerEventMapping("events.event.changed", {
+	type: "ticket.event_changed",
+	category: "ticket",
+	template: "ticket.event_changed",
+	recipients: d => [d.holderId],
+	data: d => ({ eventId: d.eventId, changes: d.changes.join(",") })
 });

@@ -10,7 +10,10 @@ function texts(title: string, body: string, greeting: string): TemplateTexts {
 	return { title, body, sms: `Nexgate: ${body}`, emailSubject: title, emailText: `${greeting}\n\n${body}\n\nNexgate`, emailHtml: `<p>${greeting}</p><p>${body}</p>` };
 }
 
-export const eventsTemplates: Record<"ticket.booking_confirmed" | "ticket.booking_released" | "ticket.booking_cancelled" | "ticket.booking_refunded", Template> = {
+export const eventsTemplates: Record<
+	"ticket.booking_confirmed" | "ticket.booking_released" | "ticket.booking_cancelled" | "ticket.booking_refunded" | "ticket.received" | "ticket.event_changed",
+	Template
+> = {
 	"ticket.booking_confirmed": {
 		en: texts("Tickets confirmed", "Your tickets are confirmed. Open the app to see them and show them at the door.", "Hello,"),
 		sw: texts("Tiketi zimethibitishwa", "Tiketi zako zimethibitishwa. Fungua programu uzione na uzionyeshe mlangoni.", "Habari,")
@@ -26,5 +29,13 @@ export const eventsTemplates: Record<"ticket.booking_confirmed" | "ticket.bookin
 	"ticket.booking_refunded": {
 		en: texts("Refund sent", "{{amount}} for your cancelled booking was refunded to you.", "Hello,"),
 		sw: texts("Pesa imerudishwa", "{{amount}} za oda yako iliyositishwa zimerudishwa kwako.", "Habari,")
+	},
+	"ticket.received": {
+		en: texts("You received a ticket", "Someone gave you a ticket. Open the app to see it and show it at the door.", "Hello,"),
+		sw: texts("Umepokea tiketi", "Mtu amekupa tiketi. Fungua programu uione na uionyeshe mlangoni.", "Habari,")
+	},
+	"ticket.event_changed": {
+		en: texts("Event details changed", "An event you have tickets for has a new time or place. Check the details in the app; your tickets still work.", "Hello,"),
+		sw: texts("Taarifa za tukio zimebadilika", "Tukio ulilo na tiketi zake lina muda au mahali papya. Angalia taarifa kwenye programu; tiketi zako bado zinatumika.", "Habari,")
 	}
 };
