@@ -30,6 +30,7 @@ import { ErrorType, tooManyRequests, unauthorized } from "../../lib/errors";
 import { readiness, registerReadinessCheck } from "../../lib/node/readiness";
 import { runWithRequestId } from "../../lib/observability/request-context";
 import { acquireRedis, releaseRedis } from "../../lib/redis";
+import { AcceptedCredentials } from "./accepted-credentials";
 import type { ActionRateLimit, GatewayUser } from "./action-options";
 import { authenticateRequest, authenticateToken, authModeOf, authorizeUser, type AuthenticatorDeps } from "./authenticate";
 import { renderDocsPage } from "./docs-page";
@@ -83,6 +84,7 @@ interface ApiLocals {
 	cfg: ResolvedConfig;
 	redis: Redis | null;
 	verifier: AccessTokenVerifier;
+	acceptedCredentials: AcceptedCredentials;
 	revocations: SessionRevocations;
 	authDeps: AuthenticatorDeps;
 	StoreFactory: RateLimitStoreFactory;
@@ -162,6 +164,7 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiLocals> & { merged(t
 	merged(schema) {
 		const svc = this as ApiThis;
 		const cfg = platformConfig(this.broker);
+		this.acceptedCredentials = new AcceptedCredentials();
 		// Redis is acquired in created(); the stores only reach for it when a request arrives.
 		this.StoreFactory = createRateLimitStoreFactory({
 			get redis() {
@@ -185,7 +188,7 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiLocals> & { merged(t
 			onError(this: ApiThis, req: GatewayRequest, res: ServerResponse, err: unknown) {
 				this.sendApiError(req, res, err);
 			},
-			routes: gatewayRoutes(cfg, this.StoreFactory, (token, hash) => svc.verifier?.peek(token, hash)?.userId)
+			routes: gatewayRoutes(cfg, this.StoreFactory, { knownUser: (token, hash) => svc.verifier?.peek(token, hash)?.userId, credentials: this.acceptedCredentials })
 		};
 		schema.settings = resolved as ServiceSettingSchema;
 	},

@@ -5,7 +5,8 @@
  *
  * | limit        | window | requests | counted per                                  |
  * |--------------|--------|----------|----------------------------------------------|
- * | v1           | 60 s   | 600      | caller on /api/v1/** (user, else address)    |
+ * | v1           | 60 s   | 600      | caller on /api/v1/** (user, accepted         |
+ * |              |        |          | credential, else address)                    |
  * | platform     | 60 s   | 300      | address on /api/health/*, /api/openapi.json, |
  * |              |        |          | /api/docs, /.well-known/jwks.json            |
  * | wsUpgrade    | 60 s   | 60       | address, WebSocket connection attempts       |
@@ -17,8 +18,12 @@
  *
  * "Caller": a request whose bearer token this node already verified earlier is
  * counted per user — many users of a mobile carrier share one address (CGNAT);
- * anything else per client address. A forged token cannot pick someone else's
- * bucket: only tokens found in the verified-token cache count as users.
+ * a bearer credential that is not an access token (a venue's scanner token)
+ * is counted on its own once an action that reads it accepted it
+ * (accepted-credentials.ts) — a venue's gates share one NAT address; anything
+ * else per client address. A forged token cannot pick someone else's bucket,
+ * nor a fresh one: only tokens found in the verified-token cache count as
+ * users, and only credentials an action accepted count on their own.
  * Addresses are the TCP peer: X-Forwarded-For is not trusted, as anyone can set
  * it to get a fresh bucket. IPv6 clients are counted per /64, the block one
  * subscriber usually holds.
@@ -111,8 +116,15 @@ export function bearerHash(req: IncomingMessage): string | null {
 	return (memo.hash ??= tokenHash(memo.token));
 }
 
-export function callerKey(req: IncomingMessage, knownUser: (token: string, hash: string) => string | undefined): string {
+export function callerKey(
+	req: IncomingMessage,
+	knownUser: (token: string, hash: string) => string | undefined,
+	acceptedCredential: (hash: string) => boolean = () => false
+): string {
 	const token = bearerFromHeader(req);
-	const userId = token ? knownUser(token, bearerHash(req)!) : undefined;
-	return userId ? `u:${userId}` : addressKey(req.socket?.remoteAddress);
+	if (!token) return addressKey(req.socket?.remoteAddress);
+	const hash = bearerHash(req)!;
+	const userId = knownUser(token, hash);
+	if (userId) return `u:${userId}`;
+	return acceptedCredential(hash) ? `c:${hash}` : addressKey(req.socket?.remoteAddress);
 }

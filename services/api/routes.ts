@@ -16,7 +16,8 @@ import { simulatorRoute } from "../../simulators/route";
 import { badRequest } from "../../lib/errors";
 import { bodyParserErrors } from "./errors";
 import type { RateLimitStoreFactory } from "./rate-limit-store";
-import { addressKey, callerKey, RATE_LIMITS, scaledLimit } from "./rate-limits";
+import type { AcceptedCredentials } from "./accepted-credentials";
+import { addressKey, bearerHash, callerKey, RATE_LIMITS, scaledLimit } from "./rate-limits";
 
 const CORS_HEADERS = {
 	methods: ["GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"],
@@ -86,11 +87,29 @@ function headerValue(req: IncomingMessage, name: string, max: number): string | 
 	return typeof v === "string" && v ? (v.length > max ? v.slice(0, max) : v) : null;
 }
 
-export function gatewayRoutes(
-	cfg: Pick<ResolvedConfig, "bodyLimitBytes" | "rateLimitScale" | "simulatorsEnabled">,
-	StoreFactory: RateLimitStoreFactory,
-	knownUser: (token: string, hash: string) => string | undefined
-) {
+/** Who the rate limits can tell apart beyond an address (services/api/rate-limits.ts "Caller"). */
+export interface KnownCallers {
+	/** The user of an access token this node verified earlier. */
+	knownUser(token: string, hash: string): string | undefined;
+	/** Other bearer credentials an action accepted (scanner tokens). */
+	credentials: AcceptedCredentials;
+}
+
+/**
+ * After an action that reads the caller's Authorization itself (`forwardHeaders`) answered with
+ * success, its bearer credential is known good: its later requests get their own rate-limit bucket.
+ */
+function rememberAcceptedCredential(credentials: AcceptedCredentials) {
+	return (_ctx: unknown, _route: unknown, req: IncomingMessage & { $action?: { forwardHeaders?: readonly string[] } }, _res: unknown, data: unknown) => {
+		if (req.$action?.forwardHeaders?.includes("authorization")) {
+			const hash = bearerHash(req);
+			if (hash) credentials.remember(hash);
+		}
+		return data;
+	};
+}
+
+export function gatewayRoutes(cfg: Pick<ResolvedConfig, "bodyLimitBytes" | "rateLimitScale" | "simulatorsEnabled">, StoreFactory: RateLimitStoreFactory, callers: KnownCallers) {
 	const limit = (name: "v1" | "platform", key: (req: IncomingMessage) => string) => ({
 		window: RATE_LIMITS[name].window,
 		limit: scaledLimit(RATE_LIMITS[name].limit, cfg.rateLimitScale),
@@ -111,7 +130,8 @@ export function gatewayRoutes(
 			bodyParsers: bodyParsers(cfg.bodyLimitBytes),
 			use: [bodyParserErrors, objectBodiesOnly],
 			onBeforeCall: forwardClientInfo,
-			rateLimit: limit("v1", req => `v1:${callerKey(req, knownUser)}`)
+			onAfterCall: rememberAcceptedCredential(callers.credentials),
+			rateLimit: limit("v1", req => `v1:${callerKey(req, callers.knownUser, hash => callers.credentials.has(hash))}`)
 		},
 		{
 			name: "platform",

@@ -3,8 +3,9 @@ import { expect } from "chai";
 import { newId } from "../../../lib/ids";
 import { coreQuery } from "../../support/db";
 import { getStack, type Stack } from "../../support/stack";
+import { sleep } from "../../support/wait";
 import type { TestUser } from "../../support/users";
-import { api, book, createProfiles, ok, publishedEvent, scan, type TestEvent } from "./tickets-helpers";
+import { api, book, createProfiles, ok, publishedEvent, registerScanner, revocations, scan, type TestEvent } from "./tickets-helpers";
 
 describe("events: scanners", function () {
 	this.timeout(120_000);
@@ -63,5 +64,26 @@ describe("events: scanners", function () {
 		expect(unknown.json.type).to.equal("SCANNER_NOT_FOUND");
 		const s = ok(await api(stack, `/${event.id}/scanners`, organizer, { method: "POST", body: {} }), 201).json;
 		expect((await api(stack, `/${event.id}/scanners/${s.scannerId}`, other, { method: "DELETE" })).status).to.equal(403);
+	});
+
+	it("gates behind one address are rate-limited each on its own once their token was accepted; a made-up token is not", async () => {
+		const [gateA, gateB] = [await registerScanner(stack, organizer, event.id, "Gate A"), await registerScanner(stack, organizer, event.id, "Gate B")];
+		const remaining = async (token: string, status = 200) => {
+			const res = await revocations(stack, event.id, token);
+			expect(res.status).to.equal(status);
+			return Number(res.headers.get("x-rate-limit-remaining"));
+		};
+		// Windows are clock-aligned minutes: start well inside one, so no count resets mid-test.
+		if (Date.now() % 60_000 > 50_000) await sleep(60_000 - (Date.now() % 60_000) + 100);
+		const limit = Number((await revocations(stack, event.id, gateA.token)).headers.get("x-rate-limit-limit"));
+		// Accepted once (above), gate A now has a bucket of its own: exactly its own requests count.
+		expect([await remaining(gateA.token), await remaining(gateA.token)]).to.deep.equal([limit - 1, limit - 2]);
+		await remaining(gateB.token);
+		expect(await remaining(gateB.token)).to.equal(limit - 1);
+		expect(await remaining(gateA.token)).to.equal(limit - 3);
+		// A token no action accepted stays on the address's bucket (shared with a request without one).
+		const first = await remaining("made-up-token", 401);
+		await remaining("", 401);
+		expect(await remaining("made-up-token", 401)).to.be.at.most(first - 2);
 	});
 });

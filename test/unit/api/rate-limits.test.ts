@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import type { IncomingMessage } from "node:http";
+import { AcceptedCredentials } from "../../../services/api/accepted-credentials";
 import { createRateLimitStoreFactory, retryAfterSeconds, windowSlot } from "../../../services/api/rate-limit-store";
-import { addressKey, callerKey, scaledLimit } from "../../../services/api/rate-limits";
+import { addressKey, bearerHash, callerKey, scaledLimit } from "../../../services/api/rate-limits";
 import { newRequestId, requestIdFor, saneRequestId } from "../../../services/api/request-id";
 
 function fakeReq(headers: Record<string, string>, remoteAddress = "203.0.113.9"): IncomingMessage {
@@ -29,6 +30,30 @@ describe("rate limits", () => {
 		expect(callerKey(fakeReq({ authorization: "Bearer good" }), known)).to.equal("u:user-1");
 		expect(callerKey(fakeReq({ authorization: "Bearer forged" }), known)).to.equal("ip:203.0.113.9");
 		expect(callerKey(fakeReq({ "x-forwarded-for": "1.2.3.4" }), known)).to.equal("ip:203.0.113.9");
+	});
+
+	it("counts a scanner token on its own once an action accepted it; a made-up one stays on the address", () => {
+		const credentials = new AcceptedCredentials(60_000, 2);
+		const noUser = () => undefined;
+		const accepted = (hash: string) => credentials.has(hash);
+		const gateA = fakeReq({ authorization: "Bearer scanner-a" });
+		expect(callerKey(gateA, noUser, accepted)).to.equal("ip:203.0.113.9");
+		credentials.remember(bearerHash(gateA)!);
+		expect(callerKey(fakeReq({ authorization: "Bearer scanner-a" }), noUser, accepted)).to.equal(`c:${bearerHash(gateA)}`);
+		expect(callerKey(fakeReq({ authorization: "Bearer made-up" }), noUser, accepted)).to.equal("ip:203.0.113.9");
+		// An access token this node verified is still counted per user.
+		expect(callerKey(fakeReq({ authorization: "Bearer scanner-a" }), () => "user-1", accepted)).to.equal("u:user-1");
+	});
+
+	it("forgets an accepted credential after its time, and the oldest first when full", () => {
+		const credentials = new AcceptedCredentials(1000, 2);
+		credentials.remember("a", 0);
+		expect(credentials.has("a", 999)).to.equal(true);
+		expect(credentials.has("a", 1000)).to.equal(false);
+		credentials.remember("b", 0);
+		credentials.remember("c", 0);
+		credentials.remember("d", 0);
+		expect(["b", "c", "d"].map(h => credentials.has(h, 10))).to.deep.equal([false, true, true]);
 	});
 
 	it("uses clock-aligned windows so every node agrees on the reset time", () => {

@@ -5,6 +5,7 @@ import { loadNotificationsConfig } from "../../../services/notifications/config"
 import { applyPatch, preferencesView } from "../../../services/notifications/preferences";
 import { open, seal } from "../../../services/notifications/sealing";
 import type { StoredPreferences } from "../../../services/notifications/store/preferences";
+import { AcceptedCredentials } from "../../../services/api/accepted-credentials";
 import { gatewayRoutes } from "../../../services/api/routes";
 import { simulatorServiceFiles } from "../../../simulators/placement";
 
@@ -112,7 +113,7 @@ describe("simulators never in production", () => {
 	it("have no /sim route when disabled, and cannot be enabled in production", () => {
 		const Store = class {} as never;
 		const paths = (simulatorsEnabled: boolean) =>
-			gatewayRoutes({ bodyLimitBytes: 1024, rateLimitScale: 1, simulatorsEnabled }, Store, () => undefined).map(r => r.path);
+			gatewayRoutes({ bodyLimitBytes: 1024, rateLimitScale: 1, simulatorsEnabled }, Store, { knownUser: () => undefined, credentials: new AcceptedCredentials() }).map(r => r.path);
 		expect(paths(true)).to.include("/sim");
 		expect(paths(false)).to.not.include("/sim");
 		expect(loadConfig({ NODE_ENV: "production", DATABASE_URL: "postgres://x/a", NOTIF_DATABASE_URL: "postgres://x/b", S3_ENDPOINT: "http://s3", S3_ACCESS_KEY: "a", S3_SECRET_KEY: "b" }).simulatorsEnabled).to.equal(false);
