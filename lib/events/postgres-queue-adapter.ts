@@ -29,7 +29,7 @@ export interface PostgresQueueOptions {
 	maxBackoffMs?: number;
 	/** How long a claimed message stays invisible to other consumers. */
 	lockMs?: number;
-	/** Safety-net poll, for retries coming due and messages left by a crash. */
+	/** How often the one sweep looks for due messages (retries coming due, locks lapsed after a crash). */
 	pollMs?: number;
 	maxInFlight?: number;
 }

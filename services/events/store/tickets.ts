@@ -133,13 +133,6 @@ export function revokedTickets(db: Db, eventId: string, since: Date | null): Pro
 	);
 }
 
-/** Ids of revoked tickets among these (the check-in path's revocation check). */
-export async function revokedAmong(db: Db, ids: string[]): Promise<Set<string>> {
-	if (ids.length === 0) return new Set();
-	const rows = await select<{ id: string }>(db, "SELECT id FROM events.tickets WHERE id = ANY(CAST(:ids AS uuid[])) AND status = 'revoked'", { ids: uuidArray(ids) });
-	return new Set(rows.map(r => r.id));
-}
-
 export interface ScanRow extends TicketRow {
 	allows_reentry: boolean;
 	ticket_type_name: string;
