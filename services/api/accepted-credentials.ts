@@ -6,25 +6,20 @@
  * success gets its own bucket, so a made-up token cannot buy a fresh one
  * (docs: services/api/rate-limits.ts). Bounded, and each entry lapses.
  */
-export class AcceptedCredentials {
-	private readonly entries = new Map<string, number>();
+import { BoundedCache } from "../../lib/bounded-cache";
 
-	constructor(
-		private readonly ttlMs = 10 * 60_000,
-		private readonly max = 10_000
-	) {}
+export class AcceptedCredentials {
+	private readonly entries: BoundedCache<true>;
+
+	constructor(ttlMs = 10 * 60_000, max = 10_000) {
+		this.entries = new BoundedCache({ max, ttlMs });
+	}
 
 	remember(hash: string, now = Date.now()): void {
-		this.entries.delete(hash);
-		this.entries.set(hash, now + this.ttlMs);
-		if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
+		this.entries.set(hash, true, now);
 	}
 
 	has(hash: string, now = Date.now()): boolean {
-		const until = this.entries.get(hash);
-		if (until === undefined) return false;
-		if (until > now) return true;
-		this.entries.delete(hash);
-		return false;
+		return this.entries.has(hash, now);
 	}
 }

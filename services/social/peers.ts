@@ -5,6 +5,7 @@
  * on every feed page are batched per page; users caches its answers itself
  * (its actions declare `cache`), media views and cards are kept briefly here.
  */
+import { BoundedCache } from "../../lib/bounded-cache";
 import type { ServiceBroker } from "moleculer";
 import type { FileView } from "../../lib/files/file-view";
 
@@ -54,30 +55,6 @@ const CACHE_MAX = 20_000;
 
 type Logger = { warn(...a: unknown[]): void };
 
-class TtlCache<V> {
-	private map = new Map<string, { v: V; until: number }>();
-	constructor(private readonly ttlMs: number) {}
-	get(key: string): V | undefined {
-		const hit = this.map.get(key);
-		if (!hit) return undefined;
-		if (hit.until <= Date.now()) {
-			this.map.delete(key);
-			return undefined;
-		}
-		return hit.v;
-	}
-	set(key: string, v: V) {
-		if (this.map.size >= CACHE_MAX) {
-			const oldest = this.map.keys().next().value;
-			if (oldest !== undefined) this.map.delete(oldest);
-		}
-		this.map.set(key, { v, until: Date.now() + this.ttlMs });
-	}
-	delete(key: string) {
-		this.map.delete(key);
-	}
-}
-
 function chunks<T>(xs: readonly T[], n: number): T[][] {
 	const out: T[][] = [];
 	for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
@@ -87,8 +64,8 @@ function chunks<T>(xs: readonly T[], n: number): T[][] {
 const isMissingService = (err: unknown) => ["SERVICE_NOT_FOUND", "SERVICE_NOT_AVAILABLE"].includes((err as { type?: string }).type ?? "");
 
 export class Peers {
-	private media = new TtlCache<FileView | null>(MEDIA_CACHE_MS);
-	private cards = new TtlCache<EntityCard | null>(CARD_CACHE_MS);
+	private media = new BoundedCache<FileView | null>({ max: CACHE_MAX, ttlMs: MEDIA_CACHE_MS });
+	private cards = new BoundedCache<EntityCard | null>({ max: CACHE_MAX, ttlMs: CARD_CACHE_MS });
 
 	constructor(private readonly broker: ServiceBroker, private readonly logger: Logger) {}
 

@@ -6,6 +6,7 @@
  * demand: one RSA generation per event per process, however many bookings
  * ask at once, and one row per event whichever node inserts first.
  */
+import { BoundedCache } from "../../../lib/bounded-cache";
 import type { KeyObject } from "node:crypto";
 import { decryptPrivateKey, encryptPrivateKey, generateEventKey, publicKeyOf, type GeneratedKey } from "../rules/keys";
 import type { VerifyingKey } from "../rules/checkin";
@@ -16,25 +17,8 @@ import type { Db } from "../../../lib/db/sql";
 /** Keys kept per process: events a node serves at once are far fewer; the oldest-used are dropped past it. */
 const CACHE_MAX = 5000;
 
-/** A Map that forgets its least recently used entry past CACHE_MAX (Map keeps insertion order). */
-class Lru<V> {
-	private readonly map = new Map<string, V>();
-	get(key: string): V | undefined {
-		const v = this.map.get(key);
-		if (v !== undefined) {
-			this.map.delete(key);
-			this.map.set(key, v);
-		}
-		return v;
-	}
-	set(key: string, v: V): void {
-		this.map.set(key, v);
-		if (this.map.size > CACHE_MAX) this.map.delete(this.map.keys().next().value as string);
-	}
-}
-
-const privateKeys = new Lru<KeyObject>();
-const verifyingKeys = new Lru<VerifyingKey>();
+const privateKeys = new BoundedCache<KeyObject>({ max: CACHE_MAX });
+const verifyingKeys = new BoundedCache<VerifyingKey>({ max: CACHE_MAX });
 const generating = new Map<string, Promise<GeneratedKey>>();
 
 export interface SigningKey {

@@ -9,6 +9,7 @@
  * conversation's lock, as it always was. Groups are not kept (members come
  * and go on any node).
  */
+import { BoundedCache } from "../../../lib/bounded-cache";
 import type { ConversationRow, MemberRow } from "../store/conversations";
 
 export interface DirectFacts {
@@ -21,25 +22,20 @@ export interface DirectFacts {
 const MAX_ENTRIES = 50_000;
 
 export class DirectConversations {
-	private readonly entries = new Map<string, DirectFacts>();
+	private readonly entries: BoundedCache<DirectFacts>;
 
-	constructor(private readonly max = MAX_ENTRIES) {}
+	constructor(max = MAX_ENTRIES) {
+		this.entries = new BoundedCache({ max });
+	}
 
 	get(conversationId: string): DirectFacts | undefined {
-		const facts = this.entries.get(conversationId);
-		if (facts) {
-			// Map keeps insertion order: moving a hit to the end makes the first entry the least recently used.
-			this.entries.delete(conversationId);
-			this.entries.set(conversationId, facts);
-		}
-		return facts;
+		return this.entries.get(conversationId);
 	}
 
 	/** Keeps a direct conversation just read from the database; groups are ignored. */
 	remember(conversation: ConversationRow, members: MemberRow[]): void {
 		if (conversation.kind !== "direct") return;
 		this.entries.set(conversation.id, { title: conversation.title, members: members.map(m => ({ userId: m.userId, joinedSeq: m.joinedSeq })) });
-		if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
 	}
 
 	get size(): number {
