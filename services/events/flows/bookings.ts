@@ -17,7 +17,7 @@ import { bookingByKey, getBooking, markEnded, myBookings, setIntent, type Bookin
 import { getEvent } from "../store/events";
 import { select } from "../store/sql";
 import { releaseHeld, releaseSold } from "../store/ticket-types";
-import { BatchQueue } from "./batch-queue";
+import { BatchQueue } from "../../../lib/batch-queue";
 import { MAX_BATCH, sellBatch, type BookInput, type SaleOutcome, type SaleRequest } from "./sales";
 
 export type { BookInput } from "./sales";

@@ -1,7 +1,7 @@
 /**
  * Selling a batch of bookings of one event in one transaction (group commit,
  * docs/events.md "Sales in batches"). flows/bookings.ts queues the requests
- * per event (flows/batch-queue.ts); this takes one batch: the event row once,
+ * per event (lib/batch-queue.ts); this takes one batch: the event row once,
  * the asked types locked in id order, each request priced on its own, the
  * seats allocated in arrival order (rules/allocation.ts), the free bookings'
  * tickets signed, then one statement for the bookings, their tickets and the

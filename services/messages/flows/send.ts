@@ -2,8 +2,9 @@
  * Sending a message (DESIGN.md §6.5).
  *
  * Idempotent on (conversation, sender, clientId): a retry answers the stored
- * message. The write is one statement (store/messages.ts sendInOneStatement),
- * hence one transaction: incrementing the conversation's counter takes its
+ * message. The write is one statement, hence one transaction, shared with
+ * the sends that queued meanwhile (group commit, flows/send-batch.ts;
+ * store/messages.ts sendInOneStatement for one, store/send-batch.ts for many): incrementing the conversation's counter takes its
  * row lock and gives the next seq, and the message is inserted with it, so
  * seqs are gap-free and unique under any number of parallel sends, and the
  * lock is held for that one statement only. Parallel retries of one clientId
@@ -24,11 +25,12 @@ import { normalizeContent, type Embed } from "../rules/message-input";
 import { startsUnreadStreak } from "../rules/read-marker";
 import type { MessagesRuntime } from "../runtime";
 import { sendContext } from "../store/conversations";
-import { findByClientId, findMessage, SendAborted, sendInOneStatement, seqExists, type MessageRow, type SendOutcome } from "../store/messages";
+import { findByClientId, findMessage, seqExists, type MessageRow } from "../store/messages";
 import { messageViews, type MessageView, type ProfileCard } from "../view";
 import { canMessage, claimFiles, profiles, push } from "./peers";
 import { checkEmbed } from "./cards";
 import { onlineAmong } from "./presence";
+import { queueSend } from "./send-batch";
 
 export interface SendInput {
 	clientId: string;
@@ -76,35 +78,24 @@ export async function sendMessage(rt: MessagesRuntime, me: string, conversationI
 		},
 		me
 	);
-	let outcome: SendOutcome | null;
-	try {
-		outcome = await retryOnDeadlock(() =>
-			sendInOneStatement(db, {
-				id,
-				conversationId,
-				senderId: me,
-				clientId: input.clientId,
-				text: content.text,
-				fileIds: content.fileIds,
-				embed: content.embed,
-				replyToSeq: input.replyToSeq ?? null,
-				online: [...online],
-				envelope
-			})
-		);
-	} catch (err) {
-		if (!(err instanceof SendAborted)) throw err;
-		// Left (or was removed) since the checks above.
-		if (err.reason === "not_member") throw MessagesError.conversationNotFound();
-		// A parallel retry stored it first: its message.
-		return replay(rt, (await findByClientId(db, conversationId, me, input.clientId))!, me);
-	}
-	if (!outcome) throw MessagesError.conversationNotFound();
-	if (outcome.notified.length) rt.kickOutbox();
+	const sent = await queueSend(rt, {
+		id,
+		conversationId,
+		senderId: me,
+		clientId: input.clientId,
+		text: content.text,
+		fileIds: content.fileIds,
+		embed: content.embed,
+		replyToSeq: input.replyToSeq ?? null,
+		online: [...online],
+		envelope
+	});
+	// A parallel retry (or its twin in the batch) stored it first: its message.
+	if (!sent.created) return replay(rt, sent.row, me);
 
-	const [message] = await messageViews(rt, [outcome.row], me, { fresh: true });
+	const [message] = await messageViews(rt, [sent.row], me, { fresh: true });
 	// Every member's sockets, the sender's other devices included.
-	push(rt.broker, outcome.memberIds, { type: "message.new", data: message });
+	push(rt.broker, sent.memberIds, { type: "message.new", data: message });
 	return { message, created: true };
 }
 
@@ -176,19 +167,6 @@ async function sendFacts(rt: MessagesRuntime, conversationId: string, me: string
 	if (!conversation || !mine) return null;
 	rt.directConversations.remember(conversation, members);
 	return { kind: conversation.kind, title: conversation.title, joinedSeq: mine.joinedSeq, fromMemory: false, lastSeq: conversation.lastSeq, members, earlierId };
-}
-
-/** The statement is its own transaction; a deadlock (never expected: locks are taken conversation first) is retried. */
-async function retryOnDeadlock<T>(work: () => Promise<T>): Promise<T> {
-	for (let attempt = 0; ; attempt++) {
-		try {
-			return await work();
-		} catch (err) {
-			const code = (err as { parent?: { code?: string } }).parent?.code;
-			if (attempt >= 3 || (code !== "40P01" && code !== "40001")) throw err;
-			await new Promise(r => setTimeout(r, 5 * 2 ** attempt + Math.random() * 10));
-		}
-	}
 }
 
 async function replay(rt: MessagesRuntime, row: MessageRow, me: string): Promise<{ message: MessageView; created: false }> {

@@ -21,12 +21,12 @@ export interface MessageRow {
 	deletedAt: Date | null;
 }
 
-const COLUMNS = `m.id, m.conversation_id AS "conversationId", m.seq::int AS seq, m.sender_id AS "senderId", m.client_id AS "clientId", m.text,
+export const COLUMNS = `m.id, m.conversation_id AS "conversationId", m.seq::int AS seq, m.sender_id AS "senderId", m.client_id AS "clientId", m.text,
 	m.file_ids AS "fileIds", m.embed, m.reply_to_seq::int AS "replyToSeq", m.version::int AS version, m.created_at AS "createdAt", m.edited_at AS "editedAt", m.deleted_at AS "deletedAt"`;
 
 /** A send the statement refused, rolling everything back (the seq too). */
 export class SendAborted extends Error {
-	constructor(readonly reason: "not_member" | "client_id_taken") {
+	constructor(readonly reason: "not_member" | "client_id_taken" | "batch_refused") {
 		super(`send aborted: ${reason}`);
 	}
 }

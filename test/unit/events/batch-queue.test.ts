@@ -1,6 +1,6 @@
-/** The per-event batching queue behind group commit of sales (services/events/flows/batch-queue.ts). */
+/** The per-event batching queue behind group commit of sales (lib/batch-queue.ts). */
 import { expect } from "chai";
-import { BatchQueue } from "../../../services/events/flows/batch-queue";
+import { BatchQueue } from "../../../lib/batch-queue";
 
 /** A runner whose batches finish when the test says so, recording what each batch held. */
 function gatedRunner(answer: (req: number) => number | Error = req => req * 10) {

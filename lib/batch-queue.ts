@@ -4,6 +4,7 @@
  * starts a batch at once (no timer); whatever queues while a batch is in
  * flight is the next batch. So a lone request costs nothing extra, and
  * under load the batch grows to what arrived during one transaction.
+ * Used by events (sales per event) and messages (sends, one queue per process).
  */
 
 interface Waiter<Req, Res> {
