@@ -25,6 +25,11 @@ export interface SessionRevocations {
 	/** Marks a session revoked for `ttlSeconds` (at least the lifetime of its access tokens). */
 	revokeSession(sessionId: string, ttlSeconds: number): Promise<void>;
 	isSessionRevoked(sessionId: string): Promise<boolean>;
+	/**
+	 * The answer this process can give without waiting (the in-memory list, or a still-fresh answer
+	 * remembered from Redis), else undefined. Lets the gateway's hot path stay synchronous.
+	 */
+	knownAnswer(sessionId: string): boolean | undefined;
 	close(): Promise<void>;
 }
 
@@ -85,6 +90,7 @@ export function openSessionRevocations(opts: SessionRevocationsOptions): Session
 				await withTimeout(redis.set(revocationKey(opts.namespace, sessionId), "1", "EX", ttl), timeoutMs, `Redis did not answer within ${timeoutMs} ms`);
 				remember(sessionId, true, Math.min(ttl * 1000, REVOKED_CACHE_MS));
 			},
+			knownAnswer: cached,
 			async isSessionRevoked(sessionId) {
 				const hit = cached(sessionId);
 				if (hit !== undefined) return hit;
@@ -104,20 +110,24 @@ export function openSessionRevocations(opts: SessionRevocationsOptions): Session
 	let list = memoryLists.get(opts.namespace);
 	if (!list) memoryLists.set(opts.namespace, (list = new Map()));
 	const memory = list;
+	const memoryAnswer = (sessionId: string): boolean => {
+		const until = memory.get(sessionId);
+		if (until === undefined) return false;
+		if (until <= Date.now()) {
+			memory.delete(sessionId);
+			return false;
+		}
+		return true;
+	};
 	return {
 		async revokeSession(sessionId, ttlSeconds) {
 			memory.set(sessionId, Date.now() + validTtl(ttlSeconds) * 1000);
 			// Expired entries leave on the next revocation: the list never grows past the live ones for long.
 			for (const [sid, until] of memory) if (until <= Date.now()) memory.delete(sid);
 		},
+		knownAnswer: memoryAnswer,
 		async isSessionRevoked(sessionId) {
-			const until = memory.get(sessionId);
-			if (until === undefined) return false;
-			if (until <= Date.now()) {
-				memory.delete(sessionId);
-				return false;
-			}
-			return true;
+			return memoryAnswer(sessionId);
 		},
 		async close() {
 			// The list belongs to the namespace, not to this handle: other services in the process still use it.

@@ -20,7 +20,13 @@ export function runWithRequestId<T>(requestId: string | null, fn: () => T): T {
 export const RequestContextMiddleware: Middleware = {
 	name: "RequestContext",
 	localAction(next: (ctx: Context) => Promise<unknown>) {
-		return (ctx: Context) => storage.run({ requestId: ctx.requestID ?? null }, () => next(ctx));
+		return (ctx: Context) => {
+			const requestId = ctx.requestID ?? null;
+			// A local call made while handling the same request (the gateway's `api.rest` calling the
+			// domain action, an action calling another on this node) is already in its scope.
+			if (requestId !== null && storage.getStore()?.requestId === requestId) return next(ctx);
+			return storage.run({ requestId }, () => next(ctx));
+		};
 	},
 	localEvent(next: (ctx: Context) => Promise<unknown>) {
 		return (ctx: Context) => storage.run({ requestId: ctx.requestID ?? null }, () => next(ctx));

@@ -99,8 +99,8 @@ interface ApiLocals {
 }
 
 interface ApiMethods {
-	authenticate(ctx: Context, route: GatewayRoute, req: GatewayRequest): Promise<GatewayUser | null>;
-	authorize(ctx: Context<unknown, { user?: GatewayUser | null }>, route: GatewayRoute, req: GatewayRequest): Promise<void>;
+	authenticate(ctx: Context, route: GatewayRoute, req: GatewayRequest): GatewayUser | null | Promise<GatewayUser | null>;
+	authorize(ctx: Context<unknown, { user?: GatewayUser | null }>, route: GatewayRoute, req: GatewayRequest): void | Promise<void>;
 	checkActionRateLimit(req: GatewayRequest, user: GatewayUser | null): Promise<void>;
 	errorHandler(req: GatewayRequest, res: ServerResponse, err: unknown): void;
 	sendApiError(req: GatewayRequest, res: ServerResponse, err: unknown): void;
@@ -137,6 +137,25 @@ function skipBodyParsersWithoutBody(routes: { middlewares?: unknown[] }[]): void
 		}
 	}
 }
+
+interface RootCallOptions {
+	requestID?: string;
+	timeout?: number;
+	tracking?: boolean;
+}
+
+/**
+ * moleculer-web runs each HTTP request as a local call of `api.rest`, which then calls the domain
+ * action. The broker's per-call middlewares are for the domain call; on the outer one they only add
+ * work to every request:
+ * - timeout: the domain call has its own (action `timeout` or REQUEST_TIMEOUT_MS, less time already
+ *   spent); a second timer on the wrapper would only race it;
+ * - tracking: graceful shutdown waits for the domain call (tracked) and for the HTTP request itself
+ *   (closeHttpServer lets in-flight requests finish), so the wrapper needs no entry of its own.
+ * The circuit breaker is off on `rest` itself (actions below): it would count the domain's failures
+ * against the gateway's own local endpoint, which no balancer ever avoids.
+ */
+const ROOT_CALL_OPTIONS: Readonly<RootCallOptions> = { timeout: 0, tracking: false };
 
 const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiLocals> & { merged(this: ApiThis, schema: ServiceSchema): void } = {
 	name: "api",
@@ -182,8 +201,9 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiLocals> & { merged(t
 			port: cfg.port,
 			ip: cfg.host,
 			cors: corsSettings(cfg),
-			rootCallOptions(options: { requestID?: string }, req: IncomingMessage) {
+			rootCallOptions(options: RootCallOptions, req: IncomingMessage) {
 				options.requestID = requestIdFor(req);
+				Object.assign(options, ROOT_CALL_OPTIONS);
 			},
 			onError(this: ApiThis, req: GatewayRequest, res: ServerResponse, err: unknown) {
 				this.sendApiError(req, res, err);
@@ -196,6 +216,7 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiLocals> & { merged(t
 	actions: {
 		// moleculer-web's route-management actions would be reachable by any service (and listAliases over
 		// REST via autoAliases); routes here come from configuration and `rest:` only.
+		rest: { circuitBreaker: { enabled: false } },
 		listAliases: false,
 		addRoute: false,
 		removeRoute: false,
@@ -316,17 +337,20 @@ const ApiService: ServiceSchema<ApiSettings, ApiMethods, ApiLocals> & { merged(t
 			return body;
 		},
 
-		/** moleculer-web route hook: the caller per the action's `auth` mode → ctx.meta.user. */
-		async authenticate(_ctx, _route, req) {
+		/**
+		 * moleculer-web route hook: the caller per the action's `auth` mode → ctx.meta.user. moleculer-web
+		 * awaits the hooks, so they may answer synchronously: a known caller costs no promise.
+		 */
+		authenticate(_ctx, _route, req) {
 			const token = bearerFromHeader(req);
 			return authenticateRequest(token, authModeOf(req.$action), this.authDeps, token ? bearerHash(req)! : undefined);
 		},
 
 		/** moleculer-web route hook, after authenticate: role check, then the action's own rate limit. */
-		async authorize(ctx, _route, req) {
+		authorize(ctx, _route, req) {
 			const user = ctx.meta.user ?? null;
 			authorizeUser(user, authModeOf(req.$action));
-			await this.checkActionRateLimit(req, user);
+			if (req.$action?.rateLimit) return this.checkActionRateLimit(req, user);
 		},
 
 		async checkActionRateLimit(req, user) {

@@ -17,7 +17,8 @@ import type Redis from "ioredis";
 import { withTimeout } from "../../lib/timeout";
 
 export interface RateLimitStore {
-	inc(key: string): Promise<number>;
+	/** The key's count in the current window, this request included (synchronous when counted in memory). */
+	inc(key: string): number | Promise<number>;
 	/** Epoch ms at which the current window ends. */
 	readonly resetTime: number;
 }
@@ -98,12 +99,17 @@ export function createRateLimitStoreFactory(deps: StoreDeps): RateLimitStoreFact
 			return windowSlot(now(), this.windowMs).resetTime;
 		}
 
-		async inc(key: string): Promise<number> {
+		inc(key: string): number | Promise<number> {
 			const { slot } = windowSlot(now(), this.windowMs);
-			if (!deps.redis) return this.memory.inc(key, slot);
+			const redis = deps.redis;
+			if (!redis) return this.memory.inc(key, slot);
+			return this.incShared(redis, key, slot);
+		}
+
+		private async incShared(redis: Redis, key: string, slot: number): Promise<number> {
 			const redisKey = `${deps.prefix}:${this.windowMs}:${slot}:${key}`;
 			try {
-				const count = await withTimeout(rateCounter(deps.redis)(redisKey, this.windowMs + 1000), REDIS_TIMEOUT_MS, `Redis did not answer within ${REDIS_TIMEOUT_MS} ms`);
+				const count = await withTimeout(rateCounter(redis)(redisKey, this.windowMs + 1000), REDIS_TIMEOUT_MS, `Redis did not answer within ${REDIS_TIMEOUT_MS} ms`);
 				return Number(count);
 			} catch (err) {
 				if (now() - lastWarnAt > 60_000) {

@@ -5,9 +5,10 @@ import { authenticateRequest, authModeOf, authorizeUser } from "../../../service
 import { createAccessTokenVerifier } from "../../../lib/auth/access-tokens";
 import { makeSigningKey, signAccessToken } from "../../fixtures/services/auth.service";
 
-async function rejection(p: Promise<unknown>): Promise<{ code?: number; type?: string }> {
+/** The error of a rejected promise, or of a call that throws synchronously or rejects. */
+async function rejection(p: Promise<unknown> | (() => unknown)): Promise<{ code?: number; type?: string }> {
 	try {
-		await p;
+		await (typeof p === "function" ? p() : p);
 	} catch (err) {
 		return err as { code?: number; type?: string };
 	}
@@ -55,14 +56,20 @@ describe("authentication modes", () => {
 
 	it("applies each mode to a missing, valid or revoked token", async () => {
 		const token = signAccessToken(key, { sub: "u1", sid: "s-live", roles: ["user"] });
-		expect(await rejection(authenticateRequest(null, "required", deps))).to.include({ code: 401, type: "NO_TOKEN" });
+		expect(await rejection(() => authenticateRequest(null, "required", deps))).to.include({ code: 401, type: "NO_TOKEN" });
 		expect(await authenticateRequest(null, "optional", deps)).to.equal(null);
 		expect(await authenticateRequest(token, "none", deps)).to.equal(null);
 		expect(await authenticateRequest(token, "optional", deps)).to.deep.equal({ userId: "u1", sessionId: "s-live", roles: ["user"] });
-		expect(await rejection(authenticateRequest("garbage", "optional", deps))).to.include({ code: 401, type: "INVALID_TOKEN" });
+		expect(await rejection(() => authenticateRequest("garbage", "optional", deps))).to.include({ code: 401, type: "INVALID_TOKEN" });
 
+		// Seen before and not revoked: answered at once, without a promise.
+		const known = authenticateRequest(token, "required", deps);
+		expect(known).to.not.be.instanceOf(Promise);
+		expect(known).to.deep.equal({ userId: "u1", sessionId: "s-live", roles: ["user"] });
+
+		// A cached token whose session is then revoked is refused on its very next request.
 		await revocations.revokeSession("s-live", 60);
-		expect(await rejection(authenticateRequest(token, "required", deps))).to.include({ code: 401, type: "SESSION_REVOKED" });
+		expect(await rejection(() => authenticateRequest(token, "required", deps))).to.include({ code: 401, type: "SESSION_REVOKED" });
 	});
 
 	it("lets only admins through admin actions", () => {
