@@ -8,7 +8,7 @@
 import type { BrokerOptions } from "moleculer";
 import type { ResolvedConfig } from "./lib/config";
 import { loggerOptions } from "./lib/observability/logger";
-import { internalMiddlewares } from "./lib/observability/metrics";
+import { internalMiddlewares } from "./lib/broker/internal-middlewares";
 import { NodePrometheusReporter } from "./lib/observability/prometheus";
 import { RequestContextMiddleware } from "./lib/observability/request-context";
 import { channelsMiddleware } from "./lib/events/channels";
@@ -65,9 +65,8 @@ export function brokerOptions(cfg: ResolvedConfig): BrokerOptions & { nexgate: R
 					? [{ type: "Event" }]
 					: []
 		},
-		// Moleculer's own middlewares are listed explicitly so that "Metrics" can be the lean variant
-		// (lib/observability/metrics.ts: request counts, errors and latency buckets per action, without the
-		// per-call active/level gauges and in-process quantiles). Same order as moleculer adds them.
+		// Moleculer's own middlewares are listed explicitly so that "Timeout" and "Metrics" can be lean
+		// variants (lib/broker/internal-middlewares.ts). Same order as moleculer adds them.
 		internalMiddlewares: false,
 		middlewares: [RequestContextMiddleware, channelsMiddleware(cfg), ...internalMiddlewares()],
 		replOptions: { customCommands: [] },

@@ -194,23 +194,3 @@ export function LeanMetricsMiddleware(broker: ServiceBroker): Middleware {
 		}
 	} as unknown as Middleware;
 }
-
-/** Moleculer's internal middlewares in its own order (service-broker.js), with "Metrics" replaced by the lean one. */
-export function internalMiddlewares(): (string | typeof LeanMetricsMiddleware)[] {
-	return [
-		"ActionHook",
-		"Validator",
-		"Bulkhead",
-		"Cacher",
-		"ContextTracker",
-		"CircuitBreaker",
-		"Timeout",
-		"Retry",
-		"Fallback",
-		"ErrorHandler",
-		"Tracing",
-		LeanMetricsMiddleware,
-		"Debounce",
-		"Throttle"
-	];
-}
