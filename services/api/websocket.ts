@@ -108,13 +108,14 @@ function refuse(socket: Duplex, res: ErrorResponse, requestId: string): void {
 	);
 }
 
-function send(client: Client, payload: string): boolean {
+/** `payload` is the frame's JSON; as a Buffer (UTF-8) it is written as it is, with no copy per socket. */
+function send(client: Client, payload: string | Buffer): boolean {
 	if (client.ws.readyState !== WebSocket.OPEN) return false;
 	if (client.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
 		client.ws.terminate();
 		return false;
 	}
-	client.ws.send(payload);
+	client.ws.send(payload, { binary: false });
 	return true;
 }
 
@@ -268,7 +269,8 @@ export function createWsHub(opts: WsHubOptions): WsHub {
 
 	return {
 		deliver(userIds, frame) {
-			const payload = JSON.stringify({ type: frame.type, data: frame.data ?? null });
+			// Serialized and encoded once for every socket (ws would encode a string again for each one).
+			const payload = Buffer.from(JSON.stringify({ type: frame.type, data: frame.data ?? null }));
 			let n = 0;
 			for (const userId of new Set(userIds)) for (const client of byUser.get(userId) ?? []) if (send(client, payload)) n++;
 			return n;
