@@ -66,6 +66,12 @@ const KEY: Record<Exclude<Sort, "relevance">, { expr: string; cast: string; dir:
 	popular: { expr: "p.sold_count", cast: "integer", dir: "DESC" }
 };
 
+const SUMMARY_COLUMNS = `p.id, p.shop_id, p.seller_id, p.title, p.currency, p.status, p.price_min, p.rating_sum, p.rating_count, p.sold_count, p.published_at,
+		        to_char(coalesce(p.published_at, p.created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS published_key,
+		        s.name AS shop_name, s.slug AS shop_slug, s.city AS shop_city,
+		        (SELECT i.file_id FROM commerce.product_images i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1) AS image_file_id,
+		        ${IN_STOCK} AS in_stock`;
+
 export function searchProducts(db: Db, q: SearchQuery): Promise<SummaryRow[]> {
 	const where: string[] = ["p.deleted_at IS NULL"];
 	if (q.ownerStatus === null) where.push(`p.status = 'active'`, `s.status = 'active'`);
@@ -77,47 +83,46 @@ export function searchProducts(db: Db, q: SearchQuery): Promise<SummaryRow[]> {
 	if (q.city) where.push(`lower(s.city) = lower(:city)`);
 	if (q.minPrice !== null) where.push(`p.price_min >= :minPrice`);
 	if (q.maxPrice !== null) where.push(`p.price_min <= :maxPrice`);
+	const matches = `commerce.products p JOIN commerce.shops s ON s.id = p.shop_id WHERE ${where.join(" AND ")}`;
 
-	const score = q.mode ? SCORE[q.mode] : "NULL::numeric";
-	let order: string;
+	let sql: string;
 	if (q.sort === "relevance" && q.mode) {
-		order = `${score} DESC, p.id DESC`;
-		if (q.after) where.push(`(${score}, p.id) < (:k0::numeric, :k1::uuid)`);
+		// Relevance has no index: every match is ranked. So the ranking sorts narrow rows (id and score) and the
+		// summaries are read for the page's rows alone; OFFSET 0 keeps the inner subquery whole, so a later
+		// page's cursor comparison reads the score column instead of ranking every match a second time.
+		sql = `SELECT ${SUMMARY_COLUMNS}, k.score
+		         FROM (SELECT m.id, m.score FROM (SELECT p.id, ${SCORE[q.mode]} AS score FROM ${matches} OFFSET 0) m
+		                ${q.after ? "WHERE (m.score, m.id) < (:k0::numeric, :k1::uuid)" : ""}
+		                ORDER BY m.score DESC, m.id DESC LIMIT :limit) k
+		         JOIN commerce.products p ON p.id = k.id JOIN commerce.shops s ON s.id = p.shop_id
+		        ORDER BY k.score DESC, k.id DESC`;
 	} else {
+		// The other sorts walk an index on their key (products_recent_idx, _price_idx, _popular_idx,
+		// _category_idx) and stop after a page, so one flat statement reads only the page's rows.
 		const key = KEY[q.sort === "relevance" ? "newest" : q.sort];
 		// Drafts have no published_at: an owner's list orders them by creation instead. Active products always
 		// have one, so the public catalog sorts on the bare column, which its indexes carry.
 		const expr = key.expr === "p.published_at" && q.ownerStatus !== null ? "coalesce(p.published_at, p.created_at)" : key.expr;
-		order = `${expr} ${key.dir}, p.id ${key.dir}`;
-		if (q.after) where.push(`(${expr}, p.id) ${key.dir === "DESC" ? "<" : ">"} (:k0::${key.cast}, :k1::uuid)`);
+		const after = q.after ? ` AND (${expr}, p.id) ${key.dir === "DESC" ? "<" : ">"} (:k0::${key.cast}, :k1::uuid)` : "";
+		sql = `SELECT ${SUMMARY_COLUMNS}, NULL::numeric AS score
+		         FROM ${matches}${after}
+		        ORDER BY ${expr} ${key.dir}, p.id ${key.dir}
+		        LIMIT :limit`;
 	}
 
-	return select<SummaryRow>(
-		db,
-		`SELECT p.id, p.shop_id, p.seller_id, p.title, p.currency, p.status, p.price_min, p.rating_sum, p.rating_count, p.sold_count, p.published_at,
-		        to_char(coalesce(p.published_at, p.created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS published_key,
-		        s.name AS shop_name, s.slug AS shop_slug, s.city AS shop_city,
-		        (SELECT i.file_id FROM commerce.product_images i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1) AS image_file_id,
-		        ${IN_STOCK} AS in_stock,
-		        ${score} AS score
-		   FROM commerce.products p JOIN commerce.shops s ON s.id = p.shop_id
-		  WHERE ${where.join(" AND ")}
-		  ORDER BY ${order}
-		  LIMIT :limit`,
-		{
-			tsquery: q.tsquery,
-			words: q.words,
-			ownerStatus: q.ownerStatus,
-			shopId: q.shopId,
-			categoryIds: q.categoryIds ? uuidArray(q.categoryIds) : null,
-			city: q.city,
-			minPrice: q.minPrice,
-			maxPrice: q.maxPrice,
-			k0: q.after?.[0] ?? null,
-			k1: q.after?.[1] ?? null,
-			limit: q.limit + 1
-		}
-	);
+	return select<SummaryRow>(db, sql, {
+		tsquery: q.tsquery,
+		words: q.words,
+		ownerStatus: q.ownerStatus,
+		shopId: q.shopId,
+		categoryIds: q.categoryIds ? uuidArray(q.categoryIds) : null,
+		city: q.city,
+		minPrice: q.minPrice,
+		maxPrice: q.maxPrice,
+		k0: q.after?.[0] ?? null,
+		k1: q.after?.[1] ?? null,
+		limit: q.limit + 1
+	});
 }
 
 /** Word-similarity matching uses the index through `<%`, whose threshold is a setting: set for this transaction only. */

@@ -5,6 +5,7 @@
  * pages that neither skip nor repeat; only active products of active shops;
  * an owner's drafts.
  */
+import crypto from "node:crypto";
 import { expect } from "chai";
 import { getStack, type Stack } from "../../support/stack";
 import type { TestUser } from "../../support/users";
@@ -116,6 +117,40 @@ describe("commerce: catalog search", function () {
 		expect(second.json.matched).to.equal("similar");
 		expect(ids(second)).to.have.length(1);
 		expect(ids(second)[0]).to.not.equal(ids(first)[0]);
+	});
+
+	it("relevance: a stronger match first, equal scores by id (newest id first), the same order page by page, in both modes", async () => {
+		// A word of its own (random letters and digits, nothing like `tag`), so only these products match it even by similarity.
+		const word = `rk${crypto.randomBytes(5).toString("hex")}`;
+		const twice = await addProduct(stack, seller, shopA.id, { title: `Mkeka ${word} ${word}` });
+		const tied: string[] = [];
+		for (let i = 0; i < 3; i++) tied.push((await addProduct(stack, i === 1 ? other : seller, i === 1 ? shopB.id : shopA.id, { title: `Mkeka ${word}` })).id);
+		const described = await addProduct(stack, seller, shopA.id, { title: "Kikapu cha ukili", description: `Kama ${word}` });
+		const expected = [twice.id, ...[...tied].sort().reverse(), described.id];
+
+		const pages = async (query: string) => {
+			const seen: string[] = [];
+			const matched = new Set<string>();
+			let cursor: string | null = null;
+			for (let i = 0; i < 10; i++) {
+				const res = await find(`${query}&limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+				expect(res.status, res.text).to.equal(200);
+				seen.push(...ids(res));
+				matched.add(res.json.matched);
+				cursor = res.json.nextCursor;
+				if (!cursor) break;
+			}
+			return { seen, matched: [...matched] };
+		};
+		expect(ids(await find(`q=${word}&limit=50`))).to.deep.equal(expected);
+		expect(await pages(`q=${word}`)).to.deep.equal({ seen: expected, matched: ["fulltext"] });
+
+		// One letter changed in the middle: full text finds nothing, similar titles find the four titles (not the description).
+		const misspelt = `${word.slice(0, 6)}${word[6] === "z" ? "y" : "z"}${word.slice(7)}`;
+		const similar = await find(`q=${misspelt}&limit=50`);
+		expect(similar.json.matched).to.equal("similar");
+		expect(ids(similar)).to.have.members([twice.id, ...tied]);
+		expect(await pages(`q=${misspelt}`)).to.deep.equal({ seen: ids(similar), matched: ["similar"] });
 	});
 
 	it("products of a suspended shop leave the catalog and come back on reinstatement", async () => {
