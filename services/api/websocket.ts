@@ -13,7 +13,9 @@
  *   the gateway stays ignorant of what typing indicators mean.
  * - Keepalive: a protocol ping every `pingIntervalMs`; a socket that did not
  *   answer the previous ping is terminated (dead mobile connections otherwise
- *   linger for minutes).
+ *   linger for minutes). The sockets are pinged a slice at a time
+ *   (PING_SLICES per interval), not all at once: thousands of pings and their
+ *   pongs in one tick would hold up every frame and request behind them.
  * - Revocation: every `revocationCheckMs` the sessions of open sockets are
  *   checked and sockets of revoked sessions closed with code 4401.
  *
@@ -72,12 +74,16 @@ interface Client {
 	ws: WebSocket;
 	user: GatewayUser;
 	alive: boolean;
+	/** Which slice of the keepalive round pings this socket. */
+	pingSlice: number;
 	frameSlot: number;
 	frameCount: number;
 }
 
 /** A socket whose peer reads slower than this much queued output is dropped rather than buffered without end. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** Keepalive slices per ping interval: with 30 s, a thirtieth of the sockets every second. */
+const PING_SLICES = 30;
 export const CLOSE_SESSION_REVOKED = 4401;
 
 function tokenFrom(req: IncomingMessage, url: URL): string | null {
@@ -126,9 +132,10 @@ export function createWsHub(opts: WsHubOptions): WsHub {
 	const clients = new Set<Client>();
 	const byUser = new Map<string, Set<Client>>();
 	let closing = false;
+	let attached = 0;
 
 	const attach = (ws: WebSocket, user: GatewayUser) => {
-		const client: Client = { ws, user, alive: true, frameSlot: 0, frameCount: 0 };
+		const client: Client = { ws, user, alive: true, pingSlice: attached++ % PING_SLICES, frameSlot: 0, frameCount: 0 };
 		clients.add(client);
 		let set = byUser.get(user.userId);
 		if (!set) byUser.set(user.userId, (set = new Set()));
@@ -216,20 +223,27 @@ export function createWsHub(opts: WsHubOptions): WsHub {
 	};
 	opts.server.on("upgrade", onUpgrade);
 
-	const pingTimer = setInterval(() => {
-		for (const client of clients) {
-			if (!client.alive) {
-				client.ws.terminate();
-				continue;
+	let pingSlice = 0;
+	const pingTimer = setInterval(
+		() => {
+			const slice = pingSlice;
+			pingSlice = (pingSlice + 1) % PING_SLICES;
+			for (const client of clients) {
+				if (client.pingSlice !== slice) continue;
+				if (!client.alive) {
+					client.ws.terminate();
+					continue;
+				}
+				client.alive = false;
+				try {
+					client.ws.ping();
+				} catch {
+					client.ws.terminate();
+				}
 			}
-			client.alive = false;
-			try {
-				client.ws.ping();
-			} catch {
-				client.ws.terminate();
-			}
-		}
-	}, opts.pingIntervalMs ?? 30_000);
+		},
+		(opts.pingIntervalMs ?? 30_000) / PING_SLICES
+	);
 	pingTimer.unref();
 
 	const closeSession = (sessionId: string, code = CLOSE_SESSION_REVOKED, reason = "session revoked") => {
