@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Errors, ServiceBroker, type Context } from "moleculer";
+import { Errors, ServiceBroker, type ActionSchema, type Context } from "moleculer";
 import { internalMiddlewares } from "../../../lib/broker/internal-middlewares";
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -27,13 +27,14 @@ describe("call timeout middleware (lean Timeout)", () => {
 						return "done";
 					}
 				},
+				// moleculer's typings leave out the action-level `timeout` the runtime honours
 				own: {
 					timeout: 50,
 					async handler() {
 						await sleep(150);
 						return "late";
 					}
-				},
+				} as ActionSchema,
 				fail: {
 					async handler() {
 						throw new Errors.MoleculerClientError("nope", 422, "NOPE");
@@ -51,7 +52,7 @@ describe("call timeout middleware (lean Timeout)", () => {
 						await sleep(250);
 						return "slow but allowed";
 					}
-				}
+				} as ActionSchema
 			}
 		});
 		await broker.start();
